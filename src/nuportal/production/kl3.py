@@ -133,7 +133,7 @@ def reduced_width(m_n, lepton="e"):
     m_l = LEPTON_MASS[lepton]()
     m_n = np.atleast_1d(np.asarray(m_n, float))
     out = np.zeros_like(m_n)
-    open_ = m_n + m_l < m_k - m_pi
+    open_ = m_n + m_l < (m_k - m_pi) * (1.0 - 1e-12)
     mn = m_n[open_][:, None, None]
     t_lo, t_hi = (mn + m_l) ** 2, (m_k - m_pi) ** 2
     u = 0.5 * (_NODES + 1.0)[None, :, None]                  # u in (0,1), t = lo + (hi-lo) u^2

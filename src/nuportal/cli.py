@@ -1,0 +1,194 @@
+"""Command-line interface: thin wrappers around the library (options in, library call, files out).
+
+Bad input exits with status 2 and a one-line message on stderr naming the value and its range.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from nuportal import __version__
+from nuportal.errors import NuportalInputError
+
+app = typer.Typer(
+    name="nuportal",
+    help="Sensitivity and recasting toolkit for heavy neutral leptons (units: GeV unless stated).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+MEV_PER_GEV = 1000.0
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"nuportal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+):
+    """nuportal: heavy-neutral-lepton production, decays and experimental reach."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def parse_mass_spec(spec: str) -> np.ndarray:
+    """'0.135' -> [0.135]; 'lo:hi:n' -> n evenly spaced masses from lo to hi (GeV)."""
+    parts = spec.split(":")
+    try:
+        if len(parts) == 1:
+            return np.array([float(parts[0])])
+        if len(parts) == 3:
+            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+            if n < 1:
+                raise NuportalInputError(f"number of masses n = {n} is outside the allowed range "
+                                         "[1, inf) in --mass lo:hi:n")
+            return np.linspace(lo, hi, n)
+    except ValueError:
+        pass
+    raise NuportalInputError(f"--mass {spec!r} is malformed; use a number or lo:hi:n (GeV)")
+
+
+@app.command()
+def br(
+    process: Annotated[str, typer.Argument(help='e.g. "K+ -> pi0 e+ N", "K+ -> mu+ N".')],
+    mass: Annotated[str, typer.Option(help="HNL mass in GeV, or a range lo:hi:n.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+):
+    """Production branching ratio divided by |U|^2 for a meson decay to an HNL."""
+    from nuportal.production.processes import get_process
+
+    proc = get_process(process)
+    masses = parse_mass_spec(mass)
+    values = proc.br_over_U2(masses)
+    rows = [{"process": proc.name, "m_N_GeV": float(m), "br_over_U2": float(v),
+             "mixing": f"|U_{proc.flavour}|^2"} for m, v in zip(masses, values, strict=True)]
+    if json_out:
+        typer.echo(json.dumps(rows[0] if len(rows) == 1 else rows, indent=1))
+        return
+    typer.echo(f"# {proc.name}: BR / |U_{proc.flavour}|^2")
+    typer.echo(f"{'m_N_GeV':>12} {'br_over_U2':>14}")
+    for r in rows:
+        typer.echo(f"{r['m_N_GeV']:12.6f} {r['br_over_U2']:14.6e}")
+
+
+@app.command()
+def width(
+    mass: Annotated[float, typer.Option(help="HNL mass in GeV.")],
+    u2e: Annotated[float, typer.Option("--U2e", help="|U_e|^2.")] = 0.0,
+    u2mu: Annotated[float, typer.Option("--U2mu", help="|U_mu|^2.")] = 0.0,
+    u2tau: Annotated[float, typer.Option("--U2tau", help="|U_tau|^2.")] = 0.0,
+    d_e: Annotated[float, typer.Option("--d-e", help="Dipole coupling to nu_e in MeV^-1.")] = 0.0,
+    d_mu: Annotated[float, typer.Option("--d-mu", help="Dipole coupling to nu_mu, MeV^-1.")] = 0.0,
+    d_tau: Annotated[float, typer.Option("--d-tau", help="Dipole to nu_tau, MeV^-1.")] = 0.0,
+    dirac: Annotated[bool, typer.Option("--dirac", help="Dirac HNL (default Majorana).")] = False,
+    invisible: Annotated[float, typer.Option("--extra-invisible-width",
+                                             help="Extra invisible width in GeV.")] = 0.0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+):
+    """Total width, lifetime, c*tau and branching ratios of an HNL (decays below m_K)."""
+    from nuportal.decay import widths
+    from nuportal.model import HNL
+
+    d = {"e": d_e * MEV_PER_GEV, "mu": d_mu * MEV_PER_GEV, "tau": d_tau * MEV_PER_GEV}
+    hnl = HNL(mass, {"e": u2e, "mu": u2mu, "tau": u2tau}, d, majorana=not dirac,
+              extra_invisible_width=invisible)
+    total = widths.total_width(hnl)
+    out = {
+        "m_N_GeV": mass, "majorana": not dirac, "U2": hnl.U2,
+        "d_per_GeV": hnl.d,
+        "width_GeV": total,
+        "lifetime_s": widths.lifetime_s(hnl),
+        "ctau_m": widths.ctau_cm(hnl) / 100.0,
+        "branching_ratios": {k: float(v) for k, v in widths.branching_ratios(hnl).items()},
+    }
+    if json_out:
+        typer.echo(json.dumps(out, indent=1))
+        return
+    typer.echo(f"m_N = {mass} GeV ({'Dirac' if dirac else 'Majorana'})")
+    typer.echo(f"total width = {total:.6e} GeV, lifetime = {out['lifetime_s']:.6e} s, "
+               f"c*tau = {out['ctau_m']:.6e} m")
+    for k, v in out["branching_ratios"].items():
+        if v > 0:
+            typer.echo(f"  BR({k:10s}) = {v:.6e}")
+
+
+@app.command()
+def reach(
+    experiment: Annotated[str, typer.Argument(help="Experiment study; available: na62-k2pi0eN.")],
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    scenario: Annotated[str, typer.Option(help="Scenario name or 'all'.")] = "all",
+    config: Annotated[Path | None, typer.Option(help="User YAML configuration file.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    n_background: Annotated[int | None, typer.Option(
+        help="Generated radiative decays (default: from the configuration).")] = None,
+    veto_model: Annotated[str | None, typer.Option(
+        help="Photon-veto model above theta_max: hermetic | partial.")] = None,
+    k_window: Annotated[float | None, typer.Option("--k", help="Window half-width in sigma.")] = None,
+):
+    """Projected reach curves (CSV + PNG) for an experiment study."""
+    from nuportal.reproduce import na62_outputs
+
+    if experiment != "na62-k2pi0eN":
+        raise NuportalInputError(f"unknown experiment {experiment!r}; available: na62-k2pi0eN")
+    na62_outputs.reach_command(out, scenario, config, seed, n_background, veto_model, k_window)
+
+
+@app.command()
+def reproduce(
+    reference: Annotated[str, typer.Argument(help="Reference paper number; available: 000.")],
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    n_background: Annotated[int | None, typer.Option(
+        help="Generated radiative decays (default: from the configuration).")] = None,
+):
+    """Reproduce the figures of a reference paper (PNG + CSV with provenance)."""
+    from nuportal.reproduce import ref000
+
+    if reference not in {"000", "0"}:
+        raise NuportalInputError(f"unknown reference {reference!r}; available: 000")
+    ref000.reproduce(out, seed=seed, n_background=n_background)
+
+
+def main(argv=None) -> int:
+    """Entry point: run the app, mapping NuportalInputError to exit status 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except NuportalInputError as exc:
+        print(f"nuportal: error: {exc}", file=sys.stderr)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        print("nuportal: aborted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def console_main() -> None:
+    """Console-script wrapper around :func:`main`."""
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Loading experiment configurations (YAML) into validated, frozen pydantic models.
+
+Configurations are found by listing ``configs/`` (no hand-kept name map).  Any problem with a file
+(missing, unreadable YAML, unknown or missing field, out-of-range value) becomes a
+:class:`~nuportal.errors.NuportalInputError` naming the file, the field and the allowed range.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from nuportal.errors import NuportalInputError
+
+__all__ = ["available_configs", "config_path", "load_model"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _config_dir():
+    return files("nuportal.experiments").joinpath("configs")
+
+
+def available_configs() -> list[str]:
+    """Names (file stems) of the shipped experiment configurations."""
+    return sorted(p.name[:-5] for p in _config_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def config_path(name: str):
+    """Path of the shipped configuration ``name`` (file stem)."""
+    if name not in available_configs():
+        raise NuportalInputError(
+            f"unknown experiment configuration {name!r}; available: {', '.join(available_configs())}"
+        )
+    return _config_dir().joinpath(f"{name}.yaml")
+
+
+def load_model(model: type[M], source) -> M:
+    """Read YAML from ``source`` (a path or a shipped resource) and validate it as ``model``."""
+    label = str(source)
+    try:
+        text = Path(source).read_text() if isinstance(source, str | Path) else source.read_text()
+    except OSError as exc:
+        raise NuportalInputError(f"cannot read configuration file {label}: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise NuportalInputError(f"configuration file {label} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise NuportalInputError(f"configuration file {label} must hold a YAML mapping")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise NuportalInputError(
+            f"configuration file {label}: field '{where}': {err['msg']}"
+            + (f" (got {err['input']!r})" if "input" in err and err["type"] != "missing" else "")
+        ) from None

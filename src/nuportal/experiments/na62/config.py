@@ -1,0 +1,111 @@
+"""Validated configuration of the NA62 K+ -> pi0 e+ N search (see configs/na62_k2pi0eN.yaml)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nuportal.experiments.config import config_path, load_model
+
+__all__ = ["Beam", "Detector", "PhotonVeto", "Analysis", "Scenario", "NA62Config", "load_config"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Beam(_Frozen):
+    """Kaon beam and fiducial decay region (z from the target, metres)."""
+
+    momentum_GeV: float = Field(gt=0)
+    momentum_rms_fraction: float = Field(ge=0, lt=0.5)
+    z_decay_min_m: float
+    z_decay_max_m: float
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.z_decay_max_m > self.z_decay_min_m:
+            raise ValueError(f"z_decay_max_m ({self.z_decay_max_m}) must exceed z_decay_min_m "
+                             f"({self.z_decay_min_m})")
+        return self
+
+
+class Detector(_Frozen):
+    """Simplified NA62 geometry: STRAW chambers, MNP33 kick, LKr; positions in metres."""
+
+    straw_z_m: list[float] = Field(min_length=1)
+    straw_r_min_m: float = Field(ge=0)
+    straw_r_max_m: float = Field(gt=0)
+    magnet_z_m: float
+    magnet_pt_kick_GeV: float = Field(ge=0)
+    lkr_z_m: float
+    lkr_r_min_m: float = Field(ge=0)
+    lkr_r_max_m: float = Field(gt=0)
+    photon_energy_min_GeV: float = Field(ge=0)
+    cluster_separation_min_m: float = Field(ge=0)
+    positron_momentum_min_GeV: float = Field(ge=0)
+    positron_momentum_max_GeV: float = Field(gt=0)
+    selection_efficiency: float = Field(gt=0, le=1)
+    detector_end_m: float
+
+
+class PhotonVeto(_Frozen):
+    """Photon-veto model of reference 000, Sec. III."""
+
+    theta_max_rad: float = Field(gt=0, lt=3.15)
+    inefficiency: float = Field(ge=0, le=1)
+    model: Literal["hermetic", "partial"] = "hermetic"
+
+
+class Analysis(_Frozen):
+    """Resolution, window, statistics and Monte Carlo sizes."""
+
+    sigma_m2_GeV2: float = Field(gt=0)
+    k_window: float = Field(gt=0)
+    cl: float = Field(gt=0, lt=1)
+    statistics: Literal["auto", "asymptotic", "poisson"] = "auto"
+    e_gamma_min_GeV: float = Field(gt=0, lt=0.2)
+    n_background_events: int = Field(gt=0)
+    n_signal_events_per_mass: int = Field(gt=0)
+    n_efficiency_masses: int = Field(ge=4)
+    mass_min_GeV: float = Field(gt=0)
+    mass_max_GeV: float = Field(gt=0, lt=0.3582)
+    n_masses: int = Field(ge=2)
+
+
+class Scenario(_Frozen):
+    """A data set: effective number of K+ decays in the fiducial volume."""
+
+    label: str
+    n_kaon: float = Field(gt=0)
+    description: str = ""
+
+
+class NA62Config(_Frozen):
+    """Full configuration of the NA62 K+ -> pi0 e+ N sensitivity study."""
+
+    name: str
+    description: str = ""
+    beam: Beam
+    detector: Detector
+    photon_veto: PhotonVeto
+    analysis: Analysis
+    scenarios: dict[str, Scenario] = Field(min_length=1)
+
+    def with_analysis(self, **changes) -> NA62Config:
+        """A copy with some analysis settings changed (validated)."""
+        data = self.model_dump()
+        data["analysis"].update(changes)
+        return NA62Config.model_validate(data)
+
+    def with_veto(self, **changes) -> NA62Config:
+        """A copy with some photon-veto settings changed (validated)."""
+        data = self.model_dump()
+        data["photon_veto"].update(changes)
+        return NA62Config.model_validate(data)
+
+
+def load_config(path=None) -> NA62Config:
+    """Load an NA62 configuration: the shipped default, or a user YAML file at ``path``."""
+    return load_model(NA62Config, path if path is not None else config_path("na62_k2pi0eN"))

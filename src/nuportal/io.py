@@ -1,0 +1,89 @@
+"""Result files: CSV with a '#'-prefixed provenance header, written atomically.
+
+Every file records the nuportal version, the full configuration and the random seed.  A file is
+written to a temporary name and renamed, so an interrupted run never leaves a partial file, and
+non-finite numbers are refused instead of being written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from nuportal import __version__
+
+__all__ = ["provenance", "write_csv", "read_csv", "atomic_write_bytes"]
+
+
+def provenance(config=None, seed: int | None = None, **extra) -> dict:
+    """Metadata recorded in every result file."""
+    meta = {
+        "nuportal_version": __version__,
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "seed": seed,
+    }
+    meta.update(extra)
+    if config is not None:
+        meta["config"] = config.model_dump() if hasattr(config, "model_dump") else config
+    return meta
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_csv(path, columns: dict, metadata: dict) -> Path:
+    """Write equal-length numeric columns to ``path`` with a JSON provenance header.
+
+    Raises
+    ------
+    ValueError
+        If a column holds NaN or infinity, or the lengths differ.
+    """
+    names = list(columns)
+    arrays = [np.asarray(columns[k], float).ravel() for k in names]
+    if len({a.size for a in arrays}) > 1:
+        raise ValueError(f"columns of different lengths: {[a.size for a in arrays]}")
+    for name, arr in zip(names, arrays, strict=True):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"column {name!r} holds non-finite values; refusing to write {path}")
+    lines = [f"# {k}: {json.dumps(v, default=str)}" for k, v in metadata.items()]
+    lines.append(",".join(names))
+    table = np.column_stack(arrays) if arrays else np.empty((0, 0))
+    lines += [",".join(f"{x:.6g}" for x in row) for row in table]
+    atomic_write_bytes(Path(path), ("\n".join(lines) + "\n").encode())
+    return Path(path)
+
+
+def read_csv(path) -> tuple[dict, dict]:
+    """Read a file written by :func:`write_csv`: (metadata, columns)."""
+    meta, rows, header = {}, [], None
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("# "):
+            key, _, val = line[2:].partition(": ")
+            meta[key] = json.loads(val)
+        elif header is None:
+            header = line.split(",")
+        elif line:
+            rows.append([float(x) for x in line.split(",")])
+    data = np.array(rows).reshape(-1, len(header))
+    return meta, {k: data[:, i] for i, k in enumerate(header)}

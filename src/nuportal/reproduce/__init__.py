@@ -1,0 +1,1 @@
+"""Reproductions of the reference papers' figures and the CLI's file outputs."""

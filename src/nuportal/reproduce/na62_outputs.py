@@ -1,0 +1,96 @@
+"""Files and figures of the NA62 K+ -> pi0 e+ N study (shared by `reach` and `reproduce 000`)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from nuportal.errors import NuportalInputError  # noqa: E402
+from nuportal.experiments.na62 import load_config  # noqa: E402
+from nuportal.experiments.na62.study import Study, run_study  # noqa: E402
+from nuportal.io import atomic_write_bytes, provenance, write_csv  # noqa: E402
+from nuportal.limits import limits_for  # noqa: E402
+from nuportal.plotting import plot_curves, plot_existing_limits  # noqa: E402
+
+__all__ = ["reach_command", "write_reach_csvs", "plot_reach", "save_figure", "EXPERIMENT"]
+
+log = logging.getLogger(__name__)
+EXPERIMENT = "na62-k2pi0eN"
+_STYLES = {"run1": dict(color="k", ls="-"), "run1-2024": dict(color="k", ls="--"),
+           "dedicated-trigger": dict(color="k", ls=":")}
+
+
+def save_figure(fig, path: Path) -> Path:
+    """Save a figure atomically as PNG and close it."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return path
+
+
+def write_reach_csvs(study: Study, out: Path, **extra_meta) -> list[Path]:
+    """One CSV per scenario: ``<out>/na62-k2pi0eN_<scenario>.csv`` with provenance header."""
+    paths = []
+    for name, curve in study.curves.items():
+        meta = provenance(study.config, study.seed, experiment=EXPERIMENT, scenario=name,
+                          n_kaon=curve.n_kaon, n_background_generated=study.background.n_generated,
+                          statistic=f"{study.config.analysis.cl:.0%} CL, rolling window "
+                          f"+-{study.config.analysis.k_window} sigma cut-and-count",
+                          **extra_meta)
+        paths.append(write_csv(out / f"{EXPERIMENT}_{name}.csv", curve.columns(), meta))
+    return paths
+
+
+def plot_reach(ax, study: Study, kind: str = "U2_e_median_exclusion", limits: bool = True):
+    """Draw the scenario curves of ``study`` and the existing |U_e|^2 limits on ``ax``."""
+    cfg = study.config
+    for name, c in study.curves.items():
+        label = f"NA62 K+->pi0 e+ N, {cfg.scenarios[name].label}"
+        plot_curves(ax, c.m_N_GeV, {label: (getattr(c, kind), _STYLES.get(name, {}))}, lw=2)
+    if limits:
+        plot_existing_limits(ax, limits_for("e"))
+    ax.set_xscale("linear")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$m_N$ [GeV]")
+    what = "median expected exclusion" if "exclusion" in kind else "detection sensitivity"
+    ax.set_ylabel(r"$|U_e|^2$" + f" ({cfg.analysis.cl:.0%} CL {what})")
+    ax.set_xlim(0.0, 0.36)
+    ax.set_ylim(1e-10, 1e-3)
+    ax.legend(fontsize=6, loc="upper left")
+    ax.grid(alpha=0.3, which="both")
+
+
+def reach_command(out: Path, scenario: str, config_file, seed: int, n_background,
+                  veto_model, k_window) -> list[Path]:
+    """Implementation of ``nuportal reach na62-k2pi0eN``."""
+    cfg = load_config(config_file)
+    if veto_model is not None:
+        if veto_model not in ("hermetic", "partial"):
+            raise NuportalInputError(
+                f"veto model {veto_model!r} is not allowed; choose hermetic or partial")
+        cfg = cfg.with_veto(model=veto_model)
+    if k_window is not None:
+        if not k_window > 0:
+            raise NuportalInputError(f"--k = {k_window:g} is outside the allowed range (0, inf)")
+        cfg = cfg.with_analysis(k_window=k_window)
+    if n_background is not None and n_background <= 0:
+        raise NuportalInputError(
+            f"--n-background = {n_background} is outside the allowed range [1, inf)")
+    names = None if scenario == "all" else [scenario]
+    study = run_study(cfg, seed=seed, scenarios=names, n_background=n_background)
+    paths = write_reach_csvs(study, Path(out))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    plot_reach(ax, study)
+    suffix = "all" if names is None else scenario
+    paths.append(save_figure(fig, Path(out) / f"{EXPERIMENT}_{suffix}.png"))
+    for p in paths:
+        print(p)
+    return paths
