@@ -24,7 +24,7 @@ def test_vanishes_at_threshold():
     for lepton in ("e", "mu"):
         end = kl3.endpoint(lepton)
         near = kl3.br_over_U2([end * (1 - 1e-3), end, end + 0.01], lepton)
-        assert near[0] < 1e-6 * kl3.br_over_U2(0.0, lepton)[0]
+        assert near[0] < 1e-5 * kl3.br_over_U2(0.0, lepton)[0]
         assert near[1] == 0.0 and near[2] == 0.0
 
 
