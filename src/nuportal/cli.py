@@ -175,11 +175,13 @@ def main(argv=None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         print("nuportal: aborted", file=sys.stderr)
         return 130
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except Exception as exc:
+        # usage errors of (typer's vendored) click: one line on stderr, exit status 2
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            param = getattr(exc, "param", None)
+            name = f" for {param.opts[0] if getattr(param, 'opts', None) else param.name}" if (
+                param is not None) else ""
+            print(f"nuportal: error{name}: {exc.format_message()}", file=sys.stderr)
             return exc.exit_code
         raise
     return 0

@@ -3,7 +3,7 @@
 Reference for every mixing-induced width: K. Bondarenko, A. Boyarsky, D. Gorbunov, O. Ruchayskiy,
 "Phenomenology of GeV-scale heavy neutral leptons", JHEP 11 (2018) 032, arXiv:1805.08567 (BBGR
 below), Section 3: Sec. 3.1.1 (W-mediated 3-body decays and the integral I), Sec. 3.1.2 (Z-mediated
-and interference decays, C1/C2 of their Table 5) and Sec. 3.2.1 (one pseudoscalar meson).
+and interference decays, C1/C2 table) and Sec. 3.2.1 (one pseudoscalar meson).
 Dipole portal: R. A. Gustafson, R. Plestid, I. M. Shoemaker, "Neutrino portals, terrestrial
 upscattering, and atmospheric neutrinos", Phys. Rev. D 106 (2022) 095037, arXiv:2205.02234, Eq. (8).
 
@@ -107,7 +107,7 @@ def _fermi_prefactor(m, U2):
 # kinematic functions
 # --------------------------------------------------------------------------------------------
 def nc_coefficients(alpha: str, lepton: str) -> tuple[float, float]:
-    """C1, C2 of N -> nu_alpha l_beta^+ l_beta^- (BBGR Sec. 3.1.2, Table 5, charged leptons).
+    """C1, C2 of N -> nu_alpha l_beta^+ l_beta^- (BBGR Sec. 3.1.2 table, charged leptons).
 
     C1 = (1 +- 4 s_W^2 + 8 s_W^4) / 4 and C2 = s_W^2 (2 s_W^2 +- 1) / 2, upper sign for
     alpha = beta (W and Z exchange interfere), lower sign for alpha != beta (Z only).  In terms of
@@ -200,7 +200,7 @@ def width_nu_ll(m, U2_alpha, alpha: str, lepton: str, *, majorana: bool = False)
     """Gamma(N -> nu_alpha l^+ l^-) in GeV, Z exchange (plus W if alpha = lepton flavour).
 
     Gamma = G_F^2 m^5 |U_alpha|^2 / (192 pi^3) * [C1 f1(x) + 4 C2 f2(x)], x = m_l / m
-    (BBGR Sec. 3.1.2 with N_Z = 1, C1/C2 of their Table 5, see :func:`nc_coefficients` and
+    (BBGR Sec. 3.1.2 with N_Z = 1 and their C1/C2 table, see :func:`nc_coefficients` and
     :func:`neutral_current_kernel`); 0 below threshold m < 2 m_l.
 
     Parameters

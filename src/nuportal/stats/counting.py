@@ -152,9 +152,10 @@ def detection_signal_poisson(b, cl=0.9, expected="median"):
         ``"median"`` (default): integer ``n_c`` as above.  Because ``n_c`` is discrete,
         ``s_det(b)`` is a saw-tooth (it falls like ``-b`` between jumps of one count).
         ``"asimov"``: smooth alternative with the continuous quantile
-        ``k_c`` solving ``Q(k_c + 1, b) = cl`` (``scipy.special.pdtrik``, floored at 0) and
-        ``n_c = k_c + 1``; it touches the exact curve where ``k_c`` is an integer (the lower
-        corners of the saw-tooth) and has the same large-``b`` limit ``z sqrt(b)``.
+        ``k_c`` solving ``Q(k_c + 1, b) = cl`` (``scipy.special.pdtrik``, floored at 0, i.e.
+        at least one event) and ``n_c = k_c + 1``; it touches the exact curve where ``k_c`` is
+        an integer (the lower corners of the saw-tooth), equals it for ``b <= -ln(cl)``
+        (``n_c = 1``) and has the same large-``b`` limit ``z sqrt(b)``.
 
     Returns
     -------

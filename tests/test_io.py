@@ -1,0 +1,23 @@
+"""Result files: provenance header, atomic writes, no NaN."""
+
+import numpy as np
+import pytest
+
+from nuportal import __version__
+from nuportal.io import provenance, read_csv, write_csv
+
+
+def test_roundtrip_with_provenance(tmp_path):
+    meta = provenance({"a": 1}, seed=7, experiment="x")
+    p = write_csv(tmp_path / "r.csv", {"m_N_GeV": [0.1, 0.2], "U2_e": [1e-6, 2e-6]}, meta)
+    back_meta, cols = read_csv(p)
+    assert back_meta["nuportal_version"] == __version__
+    assert back_meta["seed"] == 7 and back_meta["config"] == {"a": 1}
+    assert np.allclose(cols["U2_e"], [1e-6, 2e-6])
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_refuses_nan_and_leaves_no_file(tmp_path):
+    with pytest.raises(ValueError, match="non-finite"):
+        write_csv(tmp_path / "bad.csv", {"x": [1.0, np.nan]}, {})
+    assert list(tmp_path.iterdir()) == []
