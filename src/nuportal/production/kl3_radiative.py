@@ -105,7 +105,11 @@ __all__ = [
 #: events generated per internal chunk (bounds the memory of intermediate arrays)
 CHUNK = 200_000
 #: fraction of photon directions drawn from the collinear (1 / (1 - beta cos)) component
-COLLINEAR_FRACTION = 0.7
+COLLINEAR_FRACTION = 0.95
+#: power k of the (t_hi - t)^k proposal for t_W = (p_e + p_nu)^2
+T_POWER = 1.0
+#: fraction of W-frame positron angles drawn from the 3/4 (1 - x^2) component
+SIN2_FRACTION = 0.8
 
 
 def _masses():
@@ -313,11 +317,17 @@ def matrix_element_sq_dirac(p_k, p_pi, p_e, p_nu, p_gamma, polarisation_sum=None
 # phase space
 # --------------------------------------------------------------------------------------------
 
-def _isotropic(u_cos, u_phi):
+def _sphere(u_cos, u_phi):
+    """cos theta, sin theta, cos phi, sin phi of isotropic directions from two uniforms."""
     cos_t = 1.0 - 2.0 * u_cos
-    sin_t = np.sqrt(np.clip(1.0 - cos_t * cos_t, 0.0, None))
+    sin_t = np.sqrt((1.0 - cos_t) * (1.0 + cos_t))
     phi = 2.0 * np.pi * u_phi
-    return np.array([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t])
+    return cos_t, sin_t, np.cos(phi), np.sin(phi)
+
+
+def _sin2_cos(v):
+    """Inverse CDF of the density 3/4 (1 - x^2) on [-1, 1] (root of x^3 - 3x + 4v - 2 = 0)."""
+    return 2.0 * np.cos(np.arccos(1.0 - 2.0 * v) / 3.0 - 2.0 * np.pi / 3.0)
 
 
 def _boost(e, p3, n_hat, gamma, gamma_beta):
@@ -332,22 +342,40 @@ def _generate(rng, n, e_lo, e_hi, collinear_fraction=COLLINEAR_FRACTION):
     """Phase-space points with photon energy in [e_lo, e_hi) (kaon frame).
 
     Returns component-first kaon-frame four-momenta ``p_pi, p_e, p_nu, q`` (4, n) and
-    ``w_ps`` = dPhi_4 / (sampling density) in GeV^4.
+    ``w_ps`` = dPhi_4 / (sampling density) in GeV^4.  Sampling densities (all normalised):
+
+    * E_gamma: 1 / (E_gamma log(e_hi / e_lo));
+    * t_W: (k + 1) y^k / (t_hi - t_lo) with y = (t_hi - t) / (t_hi - t_lo), k = T_POWER
+      (the K_e3 rate vanishes like p_pi^3 at t_hi);
+    * cos theta_W (positron in the W frame w.r.t. the W flight direction): mixture of uniform and
+      3/4 (1 - x^2) (the vector-current sin^2 shape), fraction SIN2_FRACTION;
+    * photon direction: see the module docstring (collinear fraction ``collinear_fraction``).
     """
     m_k, m_pi, m_e = _masses()
-    u = rng.random((9, n))
+    u = rng.random((10, n))
     log_e = np.log(e_hi / e_lo)
     e_g = e_lo * np.exp(log_e * u[0])
     m_r = np.sqrt(m_k * m_k - 2.0 * m_k * e_g)
-    # R -> pi0 W, t_W uniform in (m_e^2, (m_R - m_pi)^2]
+    # R -> pi0 W
     t_lo, t_hi = m_e * m_e, (m_r - m_pi) ** 2
-    t = t_lo + (t_hi - t_lo) * (1.0 - u[1])
+    y = (1.0 - u[1]) ** (1.0 / (T_POWER + 1.0))                       # in (0, 1]
+    t = t_hi - (t_hi - t_lo) * y
+    inv_g_t = (t_hi - t_lo) / ((T_POWER + 1.0) * y**T_POWER)
     m_w = np.sqrt(t)
     lam = (m_r * m_r - (m_pi + m_w) ** 2) * (m_r * m_r - (m_pi - m_w) ** 2)
     p1 = np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * m_r)
     p2 = (t - m_e * m_e) / (2.0 * m_w)
-    n1 = _isotropic(u[2], u[3])                       # W direction in R frame
-    n2 = _isotropic(u[4], u[5])                       # e+ direction in W frame
+    ct1, st1, cp1, sp1 = _sphere(u[2], u[3])          # W direction n1 in the R frame
+    n1 = np.array([st1 * cp1, st1 * sp1, ct1])
+    e_th = np.array([ct1 * cp1, ct1 * sp1, -st1])
+    e_ph = np.array([-sp1, cp1, np.zeros_like(cp1)])
+    # positron direction in the W frame relative to n1
+    sin2 = u[6] < SIN2_FRACTION
+    x = np.where(sin2, _sin2_cos(u[4]), 1.0 - 2.0 * u[4])
+    dens_w = (1.0 - SIN2_FRACTION) * 0.5 + SIN2_FRACTION * 0.75 * (1.0 - x) * (1.0 + x)
+    sx = np.sqrt(np.clip((1.0 - x) * (1.0 + x), 0.0, None))
+    phi2 = 2.0 * np.pi * u[5]
+    n2 = x * n1 + sx * (np.cos(phi2) * e_th + np.sin(phi2) * e_ph)
     e_w = np.sqrt(p1 * p1 + t)
     e_e_w = (t + m_e * m_e) / (2.0 * m_w)
     ee_r, pe_r = _boost(e_e_w, p2 * n2, n1, e_w / m_w, p1 / m_w)
@@ -359,18 +387,18 @@ def _generate(rng, n, e_lo, e_hi, collinear_fraction=COLLINEAR_FRACTION):
     beta = pabs / ee_r
     one_m_beta = m_e * m_e / (ee_r * (ee_r + pabs))
     log_c = np.log1p(beta) - np.log(one_m_beta)
-    coll = u[7] < collinear_fraction
-    u_col = one_m_beta * np.exp(log_c * u[6])         # 1 - beta cos in (1 - beta, 1 + beta)
-    cos_c = np.where(coll, (1.0 - u_col) / beta, 1.0 - 2.0 * u[6])
+    coll = u[8] < collinear_fraction
+    u_col = one_m_beta * np.exp(log_c * u[7])         # 1 - beta cos in (1 - beta, 1 + beta)
+    cos_c = np.where(coll, (1.0 - u_col) / beta, 1.0 - 2.0 * u[7])
     one_m_bc = np.where(coll, u_col, 1.0 - beta * cos_c)
-    dens = (1.0 - collinear_fraction) * 0.5 + collinear_fraction * beta / (one_m_bc * log_c)
+    dens_c = (1.0 - collinear_fraction) * 0.5 + collinear_fraction * beta / (one_m_bc * log_c)
     sin_c = np.sqrt(np.clip((1.0 - cos_c) * (1.0 + cos_c), 0.0, None))
     helper = np.where(np.abs(e_hat[2]) < 0.9, np.array([0.0, 0.0, 1.0])[:, None],
                       np.array([1.0, 0.0, 0.0])[:, None])
     v1 = np.cross(e_hat, helper, axis=0)
     v1 /= np.sqrt(np.einsum("in,in->n", v1, v1))
     v2 = np.cross(e_hat, v1, axis=0)
-    phi = 2.0 * np.pi * u[8]
+    phi = 2.0 * np.pi * u[9]
     q_hat = cos_c * e_hat + sin_c * (np.cos(phi) * v1 + np.sin(phi) * v2)
     # boost R-frame momenta to the kaon frame: R moves along -q_hat with |p_R| = E_gamma
     gam_r, gb_r = (m_k - e_g) / m_r, e_g / m_r
@@ -379,8 +407,11 @@ def _generate(rng, n, e_lo, e_hi, collinear_fraction=COLLINEAR_FRACTION):
     q3 = e_g * q_hat
     enu = m_k - e_g - epi - ee
     pnu = -(q3 + ppi + pe)
-    w_ps = (e_g * e_g * log_e * (t_hi - t_lo) * p1 * p2
-            / (256.0 * np.pi**5 * m_r * m_w * dens))
+    # dPhi_4 / density = E_g p1 p2 / (256 pi^5 m_R m_W dens_c) x 1/g_E x 1/g_t x (1/2)/dens_w
+    # (dens_c, dens_w: normalised densities of the photon and W-frame polar cosines; the
+    # azimuths and the overall orientation are sampled uniformly)
+    w_ps = (e_g * e_g * log_e * inv_g_t * p1 * p2
+            / (512.0 * np.pi**5 * m_r * m_w * dens_c * dens_w))
     four = lambda e, p: np.concatenate([e[None], p])  # noqa: E731
     return four(epi, ppi), four(ee, pe), four(enu, pnu), four(e_g, q3), w_ps
 

@@ -37,7 +37,7 @@ import numpy as np
 from scipy import special
 from scipy.stats import poisson as _poisson
 
-from nuportal.stats._validate import check_background, check_cl, check_choice, scalar_or_array
+from nuportal.stats._validate import check_background, check_choice, check_cl, scalar_or_array
 
 __all__ = [
     "POISSON_ASYMPTOTIC_SWITCH",

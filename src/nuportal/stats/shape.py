@@ -46,7 +46,7 @@ import numpy as np
 from scipy import special
 
 from nuportal.errors import NuportalInputError, require_range
-from nuportal.stats._validate import check_cl, check_choice, scalar_or_array
+from nuportal.stats._validate import check_choice, check_cl, scalar_or_array
 
 __all__ = [
     "q_mu_asimov",
@@ -158,8 +158,8 @@ def _solve_mu(S, B, sigma, z, kind):
         done = np.abs(new - mu) <= _RTOL * mu
         mu = new
         if np.all(done):
-            break
-    return mu
+            return mu
+    raise RuntimeError(f"q(mu) = z^2 not solved in {_MAXITER} Newton steps")  # pragma: no cover
 
 
 def _check_discovery_bins(S, B):
@@ -372,8 +372,10 @@ def pyhf_upper_limit(signal, background, bkg_uncertainty=None, cl=0.9, method="c
     takes the background-only Asimov data ``n = B`` and finds the ``mu`` at which pyhf's
     median expected ``CL_s`` (``method="cls"``, what ``pyhf.infer.intervals.upper_limits``
     reports) or ``CL_{s+b}`` equals ``1 - cl`` (``AsymptoticCalculator`` with ``q~_mu``,
-    Brent root finding).  The numpy result only rescales the template so the root lies near
-    1; the limit itself is pyhf's.  Uses the active pyhf backend.
+    Brent root finding; ``upper_limit(scan=None)`` itself is not used because pyhf 0.7.6
+    ignores its ``level`` argument, scikit-hep/pyhf#2563).  The numpy result only rescales
+    the template so the root lies near 1; the limit itself is pyhf's.  Uses the active pyhf
+    backend.
 
     Parameters
     ----------
