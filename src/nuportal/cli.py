@@ -137,6 +137,8 @@ def reach(
         help="Generated radiative decays (default: from the configuration).")] = None,
     veto_model: Annotated[str | None, typer.Option(
         help="Photon-veto model above theta_max: hermetic | partial.")] = None,
+    veto_acceptance: Annotated[str | None, typer.Option(
+        help="Veto x acceptance treatment: factorised | correlated.")] = None,
     k_window: Annotated[float | None, typer.Option("--k", help="Window half-width in sigma.")] = None,
 ):
     """Projected reach curves (CSV + PNG) for an experiment study."""
@@ -144,7 +146,8 @@ def reach(
 
     if experiment != "na62-k2pi0eN":
         raise NuportalInputError(f"unknown experiment {experiment!r}; available: na62-k2pi0eN")
-    na62_outputs.reach_command(out, scenario, config, seed, n_background, veto_model, k_window)
+    na62_outputs.reach_command(out, scenario, config, seed, n_background, veto_model, k_window,
+                               veto_acceptance)
 
 
 @app.command()

@@ -69,9 +69,14 @@ def plot_reach(ax, study: Study, kind: str = "U2_e_median_exclusion", limits: bo
 
 
 def reach_command(out: Path, scenario: str, config_file, seed: int, n_background,
-                  veto_model, k_window) -> list[Path]:
+                  veto_model, k_window, veto_acceptance=None) -> list[Path]:
     """Implementation of ``nuportal reach na62-k2pi0eN``."""
     cfg = load_config(config_file)
+    if veto_acceptance is not None:
+        if veto_acceptance not in ("factorised", "correlated"):
+            raise NuportalInputError(f"veto-acceptance treatment {veto_acceptance!r} is not "
+                                     "allowed; choose factorised or correlated")
+        cfg = cfg.with_veto(acceptance_correlation=veto_acceptance)
     if veto_model is not None:
         if veto_model not in ("hermetic", "partial"):
             raise NuportalInputError(
@@ -84,6 +89,9 @@ def reach_command(out: Path, scenario: str, config_file, seed: int, n_background
     if n_background is not None and n_background <= 0:
         raise NuportalInputError(
             f"--n-background = {n_background} is outside the allowed range [1, inf)")
+    if scenario != "all" and scenario not in cfg.scenarios:
+        raise NuportalInputError(f"unknown scenario {scenario!r}; allowed: "
+                                 f"{', '.join(cfg.scenarios)}, all")
     names = None if scenario == "all" else [scenario]
     study = run_study(cfg, seed=seed, scenarios=names, n_background=n_background)
     paths = write_reach_csvs(study, Path(out))

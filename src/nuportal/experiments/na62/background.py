@@ -14,7 +14,7 @@ convolution is done analytically on a fine histogram, so window counts carry no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import ndtr
@@ -44,10 +44,15 @@ class BackgroundSpectrum:
     ----------
     radiative : ndarray
         Radiative events per kaon per true-m2 bin, no photon veto.
-    radiative_vetoed : ndarray
-        The same, weighted by the veto pass probability of the radiative photon.
-    radiative_var : ndarray
-        Monte Carlo variance (sum of squared weights) of ``radiative_vetoed``.
+    vetoed_correlated : ndarray
+        The same, each accepted event weighted by the veto pass probability of its photon.
+    vetoed_factorised : ndarray
+        ``radiative`` times the mean veto pass probability of *all generated* events in the same
+        true-m2 bin (acceptance and veto factorised).
+    veto_treatment : str
+        Which of the two is used: "factorised" or "correlated" (see :func:`simulate_background`).
+    var_correlated, var_factorised : ndarray
+        Monte Carlo variances (sums of squared weights) of the two vetoed spectra.
     peak : float
         Accepted non-radiative K_e3 events per kaon at m2_miss = 0.
     density_2d : ndarray
@@ -59,12 +64,26 @@ class BackgroundSpectrum:
     """
 
     radiative: np.ndarray
-    radiative_vetoed: np.ndarray
-    radiative_var: np.ndarray
+    vetoed_correlated: np.ndarray
+    vetoed_factorised: np.ndarray
+    veto_treatment: str
+    var_correlated: np.ndarray
+    var_factorised: np.ndarray
     peak: float
     density_2d: np.ndarray
     sigma_m2: float
     n_generated: int
+
+    @property
+    def radiative_vetoed(self) -> np.ndarray:
+        """Vetoed radiative spectrum per kaon for the configured veto treatment."""
+        if self.veto_treatment == "correlated":
+            return self.vetoed_correlated
+        return self.vetoed_factorised
+
+    def with_treatment(self, treatment: str) -> BackgroundSpectrum:
+        """The same spectrum with the other veto treatment selected."""
+        return replace(self, veto_treatment=treatment)
 
     @property
     def centres(self) -> np.ndarray:
@@ -87,7 +106,8 @@ class BackgroundSpectrum:
         hi = np.asarray(hi, float)[..., None]
         s = self.sigma_m2
         frac = ndtr((hi - self.centres) / s) - ndtr((lo - self.centres) / s)
-        return frac**2 @ self.radiative_var
+        var = self.var_correlated if self.veto_treatment == "correlated" else self.var_factorised
+        return frac**2 @ var
 
     def density(self, m2, veto: bool = True):
         """Reconstructed dN/dm2_miss per kaon (GeV^-2) at ``m2``."""
@@ -112,7 +132,7 @@ def _radiative_chunk(rng, n, cfg: NA62Config):
     m2 = mass2(ev["p_nu"] + ev["p_gamma"])
     p_veto = veto_pass_probability(p_gamma_lab, cfg.photon_veto)
     theta = angle_to_z(p_gamma_lab)
-    return m2, w, p_veto, theta, float(ev["weight"].sum())
+    return m2, w, p_veto, theta, ev["weight"]
 
 
 def _peak(rng, cfg: NA62Config, radiative_br: float, n: int) -> float:
@@ -128,23 +148,31 @@ def simulate_background(cfg: NA62Config, rng: np.random.Generator, n: int | None
     n = int(n or cfg.analysis.n_background_events)
     nb = M2_EDGES.size - 1
     rad, rad_v, var = np.zeros(nb), np.zeros(nb), np.zeros(nb)
+    gen, gen_v, var_acc = np.zeros(nb), np.zeros(nb), np.zeros(nb)
     d2 = np.zeros((_M2_EDGES_2D.size - 1, THETA_EDGES.size - 1))
     br_sum = 0.0
     done = 0
     while done < n:
         k = min(_CHUNK, n - done)
-        m2, w, pv, theta, w_sum = _radiative_chunk(rng, k, cfg)
-        br_sum += w_sum
+        m2, w, pv, theta, w_gen = _radiative_chunk(rng, k, cfg)
+        br_sum += float(w_gen.sum())
+        gen += np.histogram(m2, M2_EDGES, weights=w_gen)[0]
+        gen_v += np.histogram(m2, M2_EDGES, weights=w_gen * pv)[0]
         rad += np.histogram(m2, M2_EDGES, weights=w)[0]
         rad_v += np.histogram(m2, M2_EDGES, weights=w * pv)[0]
         var += np.histogram(m2, M2_EDGES, weights=(w * pv) ** 2)[0]
+        var_acc += np.histogram(m2, M2_EDGES, weights=w**2)[0]
         d2 += np.histogram2d(m2, theta, [_M2_EDGES_2D, THETA_EDGES], weights=w)[0]
         done += k
     scale = 1.0 / n
     # the radiative BR above e_gamma_min (before acceptance) fixes the non-radiative remainder
     peak = _peak(rng, cfg, br_sum * scale, min(n, 400_000))
+    mean_pass = np.divide(gen_v, gen, out=np.zeros(nb), where=gen > 0)
+    treatment = cfg.photon_veto.acceptance_correlation
     return BackgroundSpectrum(
-        radiative=rad * scale, radiative_vetoed=rad_v * scale, radiative_var=var * scale**2,
-        peak=peak, density_2d=d2 * scale, sigma_m2=cfg.analysis.sigma_m2_GeV2, n_generated=n,
+        radiative=rad * scale, vetoed_correlated=rad_v * scale,
+        vetoed_factorised=rad * mean_pass * scale, veto_treatment=treatment,
+        var_correlated=var * scale**2, var_factorised=var_acc * mean_pass**2 * scale**2, peak=peak, density_2d=d2 * scale,
+        sigma_m2=cfg.analysis.sigma_m2_GeV2, n_generated=n,
     )
 

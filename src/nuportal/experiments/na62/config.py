@@ -56,6 +56,7 @@ class PhotonVeto(_Frozen):
     theta_max_rad: float = Field(gt=0, lt=3.15)
     inefficiency: float = Field(ge=0, le=1)
     model: Literal["hermetic", "partial"] = "hermetic"
+    acceptance_correlation: Literal["factorised", "correlated"] = "factorised"
 
 
 class Analysis(_Frozen):
@@ -71,6 +72,13 @@ class Analysis(_Frozen):
     n_efficiency_masses: int = Field(ge=4)
     mass_min_GeV: float = Field(gt=0)
     mass_max_GeV: float = Field(gt=0, lt=0.3582)
+
+    @model_validator(mode="after")
+    def _mass_range(self):
+        if not self.mass_max_GeV > self.mass_min_GeV:
+            raise ValueError(f"mass_max_GeV ({self.mass_max_GeV}) must exceed mass_min_GeV "
+                             f"({self.mass_min_GeV})")
+        return self
     n_masses: int = Field(ge=2)
 
 

@@ -7,6 +7,7 @@ exclusion: s >= z sqrt(b + s); exact Poisson versions where b is small (``statis
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,8 @@ from nuportal.production import kl3
 from nuportal.stats.counting import signal_needed
 
 __all__ = ["ReachCurve", "reach_curve", "window_bounds", "k_scan", "mass_grid"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,17 @@ def window_bounds(m_n, sigma_m2: float, k: float):
     return m2 - k * sigma_m2, m2 + k * sigma_m2
 
 
+def _with_signal(m, efficiency: SignalEfficiency):
+    """Drop masses where the acceptance vanishes (no sensitivity), with a warning."""
+    keep = efficiency(m) > 0
+    if not np.all(keep):
+        log.warning("no signal acceptance for m_N >= %.4f GeV: %d masses dropped",
+                    m[~keep].min(), int((~keep).sum()))
+    if not np.any(keep):
+        raise NuportalInputError("no HNL mass in the requested range has signal acceptance")
+    return m[keep]
+
+
 def _solve_U2(s_needed, a_per_U2, f_vis_fn):
     """Solve s_needed = a U2 (1 - f_vis(U2)) by fixed-point iteration (f_vis is tiny in practice)."""
     u2 = s_needed / a_per_U2
@@ -95,9 +109,12 @@ def reach_curve(cfg: NA62Config, scenario: str, background: BackgroundSpectrum,
         raise NuportalInputError(f"m_N = {bad:g} GeV is outside the allowed range (0, {end:.6f})")
     a = cfg.analysis
     n_k = cfg.scenarios[scenario].n_kaon
+    m = _with_signal(m, efficiency)
     lo, hi = window_bounds(m, a.sigma_m2_GeV2, a.k_window)
-    b = n_k * background.window(lo, hi, veto=True)
-    eps_veto = background.window(lo, hi, veto=True) / background.window(lo, hi, veto=False)
+    b_veto = background.window(lo, hi, veto=True)
+    b_all = background.window(lo, hi, veto=False)
+    b = n_k * b_veto
+    eps_veto = np.divide(b_veto, b_all, out=np.zeros_like(b_all), where=b_all > 0)
     s_det = signal_needed(b, a.cl, kind="detection", stats=a.statistics)
     s_exc = signal_needed(b, a.cl, kind="exclusion", stats=a.statistics)
     br1 = kl3.br_over_U2(m, "e")
