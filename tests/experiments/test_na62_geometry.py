@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from nuportal.errors import NuportalInputError
 from nuportal.experiments.na62 import load_config
 from nuportal.experiments.na62.geometry import accept_event, sample_kaons, veto_pass_probability
 from nuportal.experiments.na62.reach import window_bounds
-from nuportal.errors import NuportalInputError
 from nuportal.production import kl3
 
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from nuportal import constants as C
+from nuportal.errors import NuportalInputError
 from nuportal.production import meson
 from nuportal.production.processes import PROCESSES, br_over_U2, get_process
-from nuportal.errors import NuportalInputError
 
 
 def _independent_br(m_n, parent, lepton):

@@ -7,8 +7,8 @@ kinematic endpoint and the function giving BR / |U_l|^2.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

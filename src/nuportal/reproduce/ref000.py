@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nuportal.experiments.na62 import load_config  # noqa: E402
-from nuportal.experiments.na62.background import M2_EDGES, THETA_EDGES, _M2_EDGES_2D  # noqa: E402
+from nuportal.experiments.na62.background import _M2_EDGES_2D, THETA_EDGES  # noqa: E402
 from nuportal.experiments.na62.reach import k_scan, window_bounds  # noqa: E402
 from nuportal.experiments.na62.shape import shape_reach  # noqa: E402
 from nuportal.experiments.na62.study import run_study  # noqa: E402
@@ -73,6 +73,7 @@ def fig2(out: Path, study, meta: dict) -> list[Path]:
                   label=r"$K^+\to\pi^0 e^+\nu(\gamma)$, $\gamma$ undetected")
     plot_spectrum(ax, m2, vetoed, color="tab:cyan", ls="--", label="after photon veto")
     ax.set_yscale("log")
+    ax.set_ylim(0.1, 5 * no_veto.max())
     ax.set_xlabel(r"$m^2_{miss}$ [GeV$^2$]")
     ax.set_ylabel(f"events / {bin_w:.1e} GeV$^2$ ($N_K$ = {n_k:.1e})")
     ax.set_title(f"total reconstructed: {study.background.total() * n_k:.3g} events")
@@ -134,7 +135,7 @@ def shape_file(out: Path, study, meta: dict) -> list[Path]:
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     plot_curves(ax, curve.m_N_GeV, {"cut-and-count (+-1.4 sigma window)":
                                     curve.U2_e_median_exclusion,
-                                    "binned profile likelihood (CLs, Asimov)": u2_shape}, lw=2)
+                                    "binned profile likelihood (CLs+b, Asimov)": u2_shape}, lw=2)
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_N$ [GeV]")
     ax.set_ylabel(r"$|U_e|^2$ median expected 90% CL exclusion, Run 1")

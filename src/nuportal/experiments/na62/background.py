@@ -172,7 +172,7 @@ def simulate_background(cfg: NA62Config, rng: np.random.Generator, n: int | None
     return BackgroundSpectrum(
         radiative=rad * scale, vetoed_correlated=rad_v * scale,
         vetoed_factorised=rad * mean_pass * scale, veto_treatment=treatment,
-        var_correlated=var * scale**2, var_factorised=var_acc * mean_pass**2 * scale**2, peak=peak, density_2d=d2 * scale,
-        sigma_m2=cfg.analysis.sigma_m2_GeV2, n_generated=n,
+        var_correlated=var * scale**2, var_factorised=var_acc * mean_pass**2 * scale**2,
+        peak=peak, density_2d=d2 * scale, sigma_m2=cfg.analysis.sigma_m2_GeV2, n_generated=n,
     )
 

@@ -67,8 +67,11 @@ def mass_grid(cfg: NA62Config) -> np.ndarray:
 
 def window_bounds(m_n, sigma_m2: float, k: float):
     """Signal window [m_N^2 - k sigma, m_N^2 + k sigma] in GeV^2."""
-    if k <= 0:
-        raise NuportalInputError(f"window half-width k = {k:g} is outside the allowed range (0, inf)")
+    k = np.asarray(k, float)
+    if np.any(~(k > 0)):
+        bad = k[~(k > 0)].flat[0] if k.ndim else float(k)
+        raise NuportalInputError(f"window half-width k = {bad:g} is outside the allowed range "
+                                 "(0, inf)")
     m2 = np.square(np.asarray(m_n, float))
     return m2 - k * sigma_m2, m2 + k * sigma_m2
 
