@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nuportal import constants as C
 from nuportal.decay import widths
 from nuportal.experiments.na62.config import NA62Config
 from nuportal.experiments.na62.geometry import accept_event
@@ -63,12 +62,11 @@ def simulate_signal_efficiency(cfg: NA62Config, rng: np.random.Generator, masses
 
 
 def visible_decay_fraction(hnl: HNL, momenta, path_m):
-    """f_vis: mean probability of a visible decay within ``path_m`` for HNLs of lab ``momenta``."""
+    """f_vis: mean probability of a visible decay within ``path_m`` for HNLs of lab ``momenta``.
+
+    The flight path is taken along the beam axis (HNL angles are a few mrad).
+    """
     if momenta.size == 0:
         return 0.0
-    gamma_tot = widths.total_width(hnl)
-    br_vis = sum(v for k, v in widths.branching_ratios(hnl).items()
-                 if k in widths.VISIBLE_CHANNELS)
-    ctau_m = C.HBARC_GEV_CM / gamma_tot / 100.0
-    decay_len = momenta / hnl.mass * ctau_m
-    return float(br_vis * np.mean(-np.expm1(-path_m / decay_len)))
+    p_decay = widths.decay_probability(hnl, momenta, 0.0, np.asarray(path_m) * 100.0)
+    return float(widths.visible_fraction(hnl) * np.mean(p_decay))
