@@ -36,14 +36,21 @@ def save_figure(fig, path: Path) -> Path:
     return path
 
 
+def _statistic_label(cfg) -> str:
+    a = cfg.analysis
+    return (f"{a.cl:.0%} CL cut-and-count in m2_miss window m_N^2 +- {a.k_window} sigma; detection: "
+            f"s >= z sqrt(b), median expected exclusion: s >= z sqrt(b+s) (CLs+b), z = z({a.cl}); "
+            f"statistics={a.statistics} (exact Poisson medians below b = 100); veto-acceptance "
+            f"treatment: {cfg.photon_veto.acceptance_correlation}")
+
+
 def write_reach_csvs(study: Study, out: Path, **extra_meta) -> list[Path]:
     """One CSV per scenario: ``<out>/na62-k2pi0eN_<scenario>.csv`` with provenance header."""
     paths = []
     for name, curve in study.curves.items():
         meta = provenance(study.config, study.seed, experiment=EXPERIMENT, scenario=name,
                           n_kaon=curve.n_kaon, n_background_generated=study.background.n_generated,
-                          statistic=f"{study.config.analysis.cl:.0%} CL, rolling window "
-                          f"+-{study.config.analysis.k_window} sigma cut-and-count",
+                          statistic=_statistic_label(study.config),
                           **extra_meta)
         paths.append(write_csv(out / f"{EXPERIMENT}_{name}.csv", curve.columns(), meta))
     return paths
