@@ -62,9 +62,16 @@ def test_width_dipole_in_per_MeV(capsys):
     (["reach", "na62-k2pi0eN", "--config", "/nonexistent.yaml"], "cannot read configuration"),
     (["reach", "super-k"], "unknown experiment"),
     (["reproduce", "999"], "unknown reference"),
+    (["reproduce", "000", "--n-background", "0"], "outside the allowed range [1, inf)"),
+    (["reproduce", "000", "--n-background", "-5"], "outside the allowed range [1, inf)"),
+    (["reproduce", "000", "--out", "/dev/null/x"], "is not writable"),
+    (["reach", "na62-k2pi0eN", "--k", "inf"], "--k = inf is outside the allowed range"),
+    (["br", "K+ -> e+ N", "--mass", "0.1:0.2:0"], "n = 0 is outside the allowed range [1, inf)"),
 ])
 def test_bad_input_exit_2_one_line(capsys, tmp_path, args, needle):
-    code, out, err = run(capsys, *args, *(["--out", str(tmp_path)] if args[0] == "reach" else []))
+    extra = ["--out", str(tmp_path)] if args[0] in ("reach", "reproduce") and "--out" not in args \
+        else []
+    code, out, err = run(capsys, *args, *extra)
     assert code == 2
     assert needle in err
     assert len(err.strip().splitlines()) == 1

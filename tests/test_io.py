@@ -17,6 +17,11 @@ def test_roundtrip_with_provenance(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))
 
 
+def test_files_are_readable_by_others(tmp_path):
+    p = write_csv(tmp_path / "r.csv", {"x": [1.0]}, {})
+    assert p.stat().st_mode & 0o044 == 0o044  # group/other read under the usual umask 022
+
+
 def test_refuses_nan_and_leaves_no_file(tmp_path):
     with pytest.raises(ValueError, match="non-finite"):
         write_csv(tmp_path / "bad.csv", {"x": [1.0, np.nan]}, {})

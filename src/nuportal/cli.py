@@ -57,6 +57,8 @@ def parse_mass_spec(spec: str) -> np.ndarray:
                 raise NuportalInputError(f"number of masses n = {n} is outside the allowed range "
                                          "[1, inf) in --mass lo:hi:n")
             return np.linspace(lo, hi, n)
+    except NuportalInputError:
+        raise
     except ValueError:
         pass
     raise NuportalInputError(f"--mass {spec!r} is malformed; use a number or lo:hi:n (GeV)")

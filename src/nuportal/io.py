@@ -17,8 +17,22 @@ from pathlib import Path
 import numpy as np
 
 from nuportal import __version__
+from nuportal.errors import NuportalInputError
 
-__all__ = ["provenance", "write_csv", "read_csv", "atomic_write_bytes"]
+__all__ = ["provenance", "write_csv", "read_csv", "atomic_write_bytes", "ensure_writable_dir"]
+
+
+def ensure_writable_dir(path) -> Path:
+    """Create ``path`` if needed and check that files can be written there (before long runs)."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".nuportal-probe-")
+        probe.close()
+    except OSError as exc:
+        raise NuportalInputError(
+            f"output folder {path} is not writable: {exc.strerror or exc}") from None
+    return path
 
 
 def provenance(config=None, seed: int | None = None, **extra) -> dict:
@@ -39,11 +53,19 @@ def provenance(config=None, seed: int | None = None, **extra) -> dict:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise NuportalInputError(f"cannot write to {path.parent}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

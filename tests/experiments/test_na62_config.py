@@ -39,6 +39,13 @@ def _shipped_text():
     ("selection_efficiency: 0.65", "selection_efficiency: -0.1", "selection_efficiency"),
     ("  momentum_GeV: 75.0\n", "", r"beam.momentum_GeV.*Field required"),
     ("z_decay_max_m: 165.0", "z_decay_max_m: 100.0", "z_decay_max_m"),
+    ("z_decay_max_m: 165.0", "z_decay_max_m: 190.0", "upstream of the first STRAW"),
+    ("lkr_r_max_m: 1.10", "lkr_r_max_m: 0.10", "lkr_r_max_m must exceed"),
+    ("positron_momentum_max_GeV: 70.0", "positron_momentum_max_GeV: 2.0",
+     "positron_momentum_max_GeV must exceed"),
+    ("detector_end_m: 241.1", "detector_end_m: 150.0", "detector_end_m"),
+    ("statistics: poisson", "statistics: bayesian", "analysis.statistics"),
+    ("mass_max_GeV: 0.32", "mass_max_GeV: 0.5", "mass_max_GeV"),
 ])
 def test_malformed_config(tmp_path, old, new, match):
     text = _shipped_text()

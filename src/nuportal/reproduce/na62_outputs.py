@@ -9,11 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 from nuportal.errors import NuportalInputError  # noqa: E402
 from nuportal.experiments.na62 import load_config  # noqa: E402
 from nuportal.experiments.na62.study import Study, run_study  # noqa: E402
-from nuportal.io import atomic_write_bytes, provenance, write_csv  # noqa: E402
+from nuportal.io import (  # noqa: E402
+    atomic_write_bytes,
+    ensure_writable_dir,
+    provenance,
+    write_csv,
+)
 from nuportal.limits import limits_for  # noqa: E402
 from nuportal.plotting import plot_curves, plot_existing_limits  # noqa: E402
 
@@ -90,7 +96,7 @@ def reach_command(out: Path, scenario: str, config_file, seed: int, n_background
                 f"veto model {veto_model!r} is not allowed; choose hermetic or partial")
         cfg = cfg.with_veto(model=veto_model)
     if k_window is not None:
-        if not k_window > 0:
+        if not (k_window > 0 and np.isfinite(k_window)):
             raise NuportalInputError(f"--k = {k_window:g} is outside the allowed range (0, inf)")
         cfg = cfg.with_analysis(k_window=k_window)
     if n_background is not None and n_background <= 0:
@@ -100,6 +106,7 @@ def reach_command(out: Path, scenario: str, config_file, seed: int, n_background
         raise NuportalInputError(f"unknown scenario {scenario!r}; allowed: "
                                  f"{', '.join(cfg.scenarios)}, all")
     names = None if scenario == "all" else [scenario]
+    ensure_writable_dir(out)
     study = run_study(cfg, seed=seed, scenarios=names, n_background=n_background)
     paths = write_reach_csvs(study, Path(out))
     fig, ax = plt.subplots(figsize=(6.4, 4.8))

@@ -23,12 +23,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from nuportal.errors import NuportalInputError  # noqa: E402
 from nuportal.experiments.na62 import load_config  # noqa: E402
 from nuportal.experiments.na62.background import _M2_EDGES_2D, THETA_EDGES  # noqa: E402
-from nuportal.experiments.na62.reach import k_scan, window_bounds  # noqa: E402
+from nuportal.experiments.na62.reach import k_scan, reach_curve, window_bounds  # noqa: E402
 from nuportal.experiments.na62.shape import shape_reach  # noqa: E402
 from nuportal.experiments.na62.study import run_study  # noqa: E402
-from nuportal.io import atomic_write_bytes, provenance, write_csv  # noqa: E402
+from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv  # noqa: E402
 from nuportal.plotting import plot_curves, plot_density_2d, plot_spectrum  # noqa: E402
 from nuportal.production.processes import PROCESSES  # noqa: E402
 from nuportal.reproduce.na62_outputs import plot_reach, save_figure, write_reach_csvs  # noqa: E402
@@ -152,32 +153,42 @@ def summary_numbers(study) -> dict:
     m = np.linspace(0.125, 0.144, 20)
     lo, hi = window_bounds(m, cfg.analysis.sigma_m2_GeV2, cfg.analysis.k_window)
     veto = study.background.window(lo, hi, True) / study.background.window(lo, hi, False)
+    corr = study.background.with_treatment("correlated")
+    veto_corr = corr.window(lo, hi, True) / corr.window(lo, hi, False)
     out = {
+        "veto_acceptance_treatment": study.background.veto_treatment,
         "total_background_run1": {"ours": study.background.total() * n_k, "paper": 1.5e8},
-        "mean_veto_efficiency_125_144MeV": {"ours": float(veto.mean()), "paper": 0.017},
+        "mean_veto_efficiency_125_144MeV": {"ours": float(veto.mean()), "paper": 0.017,
+                                            "ours_correlated_treatment": float(veto_corr.mean())},
         "eps_sig_below_150MeV": {"ours": float(study.efficiency(np.array([0.1]))[0]),
                                  "paper": "about 0.10"},
     }
     for name, paper in (("run1", 2e-6), ("dedicated-trigger", 1e-7)):
         if name in study.curves:
             c = study.curves[name]
+            c_corr = reach_curve(cfg, name, corr, study.efficiency, c.m_N_GeV)
             sel = (c.m_N_GeV >= 0.125) & (c.m_N_GeV <= 0.144)
             out[f"U2_e_exclusion_125_144MeV_{name}"] = {
                 "ours_min": float(c.U2_e_median_exclusion[sel].min()),
-                "ours_max": float(c.U2_e_median_exclusion[sel].max()), "paper": paper}
+                "ours_max": float(c.U2_e_median_exclusion[sel].max()), "paper": paper,
+                "ours_correlated_treatment_min": float(c_corr.U2_e_median_exclusion[sel].min()),
+                "background_mc_rel_error_max": float(c.background_mc_rel_error[sel].max())}
     return out
 
 
 def reproduce(out, seed: int = 1, n_background: int | None = None) -> list[Path]:
     """Run the study once and write every figure, CSV and the summary of reference 000."""
-    out = Path(out)
+    if n_background is not None and n_background < 1:
+        raise NuportalInputError(
+            f"--n-background = {n_background} is outside the allowed range [1, inf)")
+    out = ensure_writable_dir(out)
     cfg = load_config()
     study = run_study(cfg, seed=seed, n_background=n_background)
     meta = provenance(cfg, seed, reference="000", n_background_generated=study.background.n_generated)
     paths = fig1(out, meta) + fig2(out, study, meta) + fig3(out, study, meta) + fig4(out, study)
     paths += k_scan_file(out, study, meta) + shape_file(out, study, meta)
     summary = {"provenance": meta, "numbers": summary_numbers(study)}
-    text = json.dumps(summary, indent=1, default=str)
+    text = json.dumps(summary, indent=1, default=str, allow_nan=False)
     atomic_write_bytes(out / "summary.json", text.encode())
     paths.append(out / "summary.json")
     print(json.dumps(summary["numbers"], indent=1))

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from nuportal import constants as C
+from nuportal.errors import NuportalInputError
 from nuportal.experiments.na62.config import NA62Config
 from nuportal.experiments.na62.geometry import accept_event, veto_pass_probability
 from nuportal.kinematics import angle_to_z, mass2
@@ -145,7 +146,10 @@ def _peak(rng, cfg: NA62Config, radiative_br: float, n: int) -> float:
 
 def simulate_background(cfg: NA62Config, rng: np.random.Generator, n: int | None = None):
     """Generate the background spectrum (``n`` radiative events, default from the config)."""
-    n = int(n or cfg.analysis.n_background_events)
+    n = cfg.analysis.n_background_events if n is None else int(n)
+    if n < 1:
+        raise NuportalInputError(
+            f"number of radiative decays n = {n} is outside the allowed range [1, inf)")
     nb = M2_EDGES.size - 1
     rad, rad_v, var = np.zeros(nb), np.zeros(nb), np.zeros(nb)
     gen, gen_v, var_acc = np.zeros(nb), np.zeros(nb), np.zeros(nb)

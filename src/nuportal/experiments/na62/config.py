@@ -20,7 +20,7 @@ class Beam(_Frozen):
 
     momentum_GeV: float = Field(gt=0)
     momentum_rms_fraction: float = Field(ge=0, lt=0.5)
-    z_decay_min_m: float
+    z_decay_min_m: float = Field(ge=0)
     z_decay_max_m: float
 
     @model_validator(mode="after")
@@ -49,6 +49,21 @@ class Detector(_Frozen):
     selection_efficiency: float = Field(gt=0, le=1)
     detector_end_m: float
 
+    @model_validator(mode="after")
+    def _consistent(self):
+        checks = [
+            (self.straw_r_max_m > self.straw_r_min_m, "straw_r_max_m must exceed straw_r_min_m"),
+            (self.lkr_r_max_m > self.lkr_r_min_m, "lkr_r_max_m must exceed lkr_r_min_m"),
+            (self.positron_momentum_max_GeV > self.positron_momentum_min_GeV,
+             "positron_momentum_max_GeV must exceed positron_momentum_min_GeV"),
+            (self.straw_z_m == sorted(self.straw_z_m), "straw_z_m must be in increasing order"),
+            (self.straw_z_m[-1] < self.lkr_z_m, "the STRAW chambers must lie upstream of the LKr"),
+        ]
+        for ok, msg in checks:
+            if not ok:
+                raise ValueError(msg)
+        return self
+
 
 class PhotonVeto(_Frozen):
     """Photon-veto model of reference 000, Sec. III."""
@@ -65,7 +80,8 @@ class Analysis(_Frozen):
     sigma_m2_GeV2: float = Field(gt=0)
     k_window: float = Field(gt=0)
     cl: float = Field(gt=0, lt=1)
-    statistics: Literal["auto", "asymptotic", "poisson"] = "auto"
+    statistics: Literal["auto", "asymptotic", "poisson"] = "poisson"
+    poisson_expected: Literal["asimov", "median"] = "asimov"
     e_gamma_min_GeV: float = Field(gt=0, lt=0.2)
     n_background_events: int = Field(gt=0)
     n_signal_events_per_mass: int = Field(gt=0)
@@ -100,6 +116,16 @@ class NA62Config(_Frozen):
     photon_veto: PhotonVeto
     analysis: Analysis
     scenarios: dict[str, Scenario] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _geometry_order(self):
+        if not self.beam.z_decay_max_m < min(self.detector.straw_z_m):
+            raise ValueError(f"beam.z_decay_max_m ({self.beam.z_decay_max_m}) must lie upstream "
+                             f"of the first STRAW chamber ({min(self.detector.straw_z_m)})")
+        if not self.detector.detector_end_m >= self.beam.z_decay_max_m:
+            raise ValueError(f"detector.detector_end_m ({self.detector.detector_end_m}) must not "
+                             f"lie upstream of beam.z_decay_max_m ({self.beam.z_decay_max_m})")
+        return self
 
     def with_analysis(self, **changes) -> NA62Config:
         """A copy with some analysis settings changed (validated)."""

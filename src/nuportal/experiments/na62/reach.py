@@ -36,6 +36,7 @@ class ReachCurve:
     U2_e_detection: np.ndarray
     U2_e_median_exclusion: np.ndarray
     background: np.ndarray          # b in the window (events)
+    background_mc_rel_error: np.ndarray  # relative Monte Carlo uncertainty of b
     signal_detection: np.ndarray    # s needed in the window for detection
     signal_exclusion: np.ndarray    # s needed in the window for median exclusion
     eps_sig: np.ndarray
@@ -50,6 +51,7 @@ class ReachCurve:
             "U2_e_detection": self.U2_e_detection,
             "U2_e_median_exclusion": self.U2_e_median_exclusion,
             "background_in_window": self.background,
+            "background_mc_rel_error": self.background_mc_rel_error,
             "signal_needed_detection": self.signal_detection,
             "signal_needed_exclusion": self.signal_exclusion,
             "eps_sig": self.eps_sig,
@@ -68,8 +70,9 @@ def mass_grid(cfg: NA62Config) -> np.ndarray:
 def window_bounds(m_n, sigma_m2: float, k: float):
     """Signal window [m_N^2 - k sigma, m_N^2 + k sigma] in GeV^2."""
     k = np.asarray(k, float)
-    if np.any(~(k > 0)):
-        bad = k[~(k > 0)].flat[0] if k.ndim else float(k)
+    bad_k = ~((k > 0) & np.isfinite(k))
+    if np.any(bad_k):
+        bad = k[bad_k].flat[0] if k.ndim else float(k)
         raise NuportalInputError(f"window half-width k = {bad:g} is outside the allowed range "
                                  "(0, inf)")
     m2 = np.square(np.asarray(m_n, float))
@@ -117,9 +120,13 @@ def reach_curve(cfg: NA62Config, scenario: str, background: BackgroundSpectrum,
     b_veto = background.window(lo, hi, veto=True)
     b_all = background.window(lo, hi, veto=False)
     b = n_k * b_veto
+    b_err = np.divide(np.sqrt(background.window_mc_variance(lo, hi)), b_veto,
+                      out=np.zeros_like(b_veto), where=b_veto > 0)
     eps_veto = np.divide(b_veto, b_all, out=np.zeros_like(b_all), where=b_all > 0)
-    s_det = signal_needed(b, a.cl, kind="detection", stats=a.statistics)
-    s_exc = signal_needed(b, a.cl, kind="exclusion", stats=a.statistics)
+    s_det = signal_needed(b, a.cl, kind="detection", stats=a.statistics,
+                          expected=a.poisson_expected)
+    s_exc = signal_needed(b, a.cl, kind="exclusion", stats=a.statistics,
+                          expected=a.poisson_expected)
     br1 = kl3.br_over_U2(m, "e")
     eps = efficiency(m)
     a_per_u2 = n_k * br1 * eps * erf(a.k_window / np.sqrt(2.0))
@@ -137,7 +144,8 @@ def reach_curve(cfg: NA62Config, scenario: str, background: BackgroundSpectrum,
         u_det.append(ud)
         u_exc.append(ue)
         f_vis.append(fe)
-    return ReachCurve(scenario, n_k, m, np.array(u_det), np.array(u_exc), b, s_det, s_exc, eps,
+    return ReachCurve(scenario, n_k, m, np.array(u_det), np.array(u_exc), b, b_err, s_det, s_exc,
+                      eps,
                       eps_veto, br1, np.array(f_vis))
 
 

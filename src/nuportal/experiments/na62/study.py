@@ -40,7 +40,7 @@ def run_study(cfg: NA62Config, seed: int = 1, scenarios=None, n_background: int 
         if name not in cfg.scenarios:
             raise NuportalInputError(
                 f"unknown scenario {name!r}; allowed: {', '.join(cfg.scenarios)}")
-    if seed < 0:
+    if not 0 <= seed < 2**63:
         raise NuportalInputError(f"seed = {seed} is outside the allowed range [0, 2**63)")
     rng_eff, rng_bkg = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     log.info("signal efficiency on %d masses", cfg.analysis.n_efficiency_masses)
