@@ -34,8 +34,8 @@ def require_range(
     bad |= (arr >= high) if high_open else (arr > high)
     if np.any(bad):
         first = arr[bad].flat[0] if arr.ndim else float(arr)
-        lb = "(" if low_open else "["
-        hb = ")" if high_open else "]"
+        lb = "(" if low_open or low == -np.inf else "["
+        hb = ")" if high_open or high == np.inf else "]"
         raise NuportalInputError(
             f"{name} = {first:g} is outside the allowed range {lb}{low:g}, {high:g}{hb}"
         )

@@ -10,7 +10,8 @@ from matplotlib.colors import LogNorm
 
 from nuportal.limits import load_limit
 
-__all__ = ["plot_curves", "plot_existing_limits", "plot_spectrum", "plot_density_2d"]
+__all__ = ["plot_curves", "plot_existing_limits", "plot_spectrum", "plot_density_2d",
+           "style_log_axes"]
 
 _LIMIT_STYLE = {
     "PIENU-2017": dict(color="tab:green"),
@@ -19,6 +20,17 @@ _LIMIT_STYLE = {
     "NA62-2020-Ke": dict(color="tab:red"),
     "PS191-1988": dict(color="tab:gray", ls="--"),
 }
+
+
+def style_log_axes(ax, xlabel: str, ylabel: str, ylim=None, legend_size=None):
+    """Log-y axes with labels, optional y-range, legend and a light grid."""
+    ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=legend_size)
+    ax.grid(alpha=0.3, which="both")
 
 
 def plot_curves(ax, x, curves: dict, **common):

@@ -30,7 +30,12 @@ from nuportal.experiments.na62.reach import k_scan, reach_curve, window_bounds  
 from nuportal.experiments.na62.shape import shape_reach  # noqa: E402
 from nuportal.experiments.na62.study import run_study  # noqa: E402
 from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv  # noqa: E402
-from nuportal.plotting import plot_curves, plot_density_2d, plot_spectrum  # noqa: E402
+from nuportal.plotting import (  # noqa: E402
+    plot_curves,
+    plot_density_2d,
+    plot_spectrum,
+    style_log_axes,
+)
 from nuportal.production.processes import PROCESSES  # noqa: E402
 from nuportal.reproduce.na62_outputs import plot_reach, save_figure, write_reach_csvs  # noqa: E402
 
@@ -46,17 +51,12 @@ def fig1(out: Path, meta: dict) -> list[Path]:
     cols = {"m_N_GeV": m}
     for name in _FIG1:
         p = PROCESSES[name]
-        cols[f"BR_over_U2[{name}]"] = np.where(m < p.endpoint, p._br(np.minimum(m, p.endpoint)),
-                                               0.0)
+        cols[f"BR_over_U2[{name}]"] = np.where(m < p.endpoint,
+                                               p.br_over_U2(np.minimum(m, p.endpoint)), 0.0)
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     plot_curves(ax, m, {k[11:-1]: np.where(v > 0, v, np.nan) for k, v in cols.items()
                         if k != "m_N_GeV"}, lw=2)
-    ax.set_yscale("log")
-    ax.set_ylim(1e-6, 10)
-    ax.set_xlabel(r"$m_N$ [GeV]")
-    ax.set_ylabel(r"BR / $|U_\alpha|^2$")
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
+    style_log_axes(ax, r"$m_N$ [GeV]", r"BR / $|U_\alpha|^2$", ylim=(1e-6, 10))
     return [write_csv(out / "fig1_production_br.csv", cols, meta),
             save_figure(fig, out / "fig1_production_br.png")]
 
@@ -137,11 +137,7 @@ def shape_file(out: Path, study, meta: dict) -> list[Path]:
     plot_curves(ax, curve.m_N_GeV, {"cut-and-count (+-1.4 sigma window)":
                                     curve.U2_e_median_exclusion,
                                     "binned profile likelihood (CLs+b, Asimov)": u2_shape}, lw=2)
-    ax.set_yscale("log")
-    ax.set_xlabel(r"$m_N$ [GeV]")
-    ax.set_ylabel(r"$|U_e|^2$ median expected 90% CL exclusion, Run 1")
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
+    style_log_axes(ax, r"$m_N$ [GeV]", r"$|U_e|^2$ median expected 90% CL exclusion, Run 1")
     return [write_csv(out / "shape_vs_count.csv", cols, meta),
             save_figure(fig, out / "shape_vs_count.png")]
 
