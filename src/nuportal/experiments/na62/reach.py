@@ -40,6 +40,7 @@ class ReachCurve:
     signal_detection: np.ndarray    # s needed in the window for detection
     signal_exclusion: np.ndarray    # s needed in the window for median exclusion
     eps_sig: np.ndarray
+    eps_sig_mc_error: np.ndarray
     eps_veto: np.ndarray            # mean veto efficiency of the background in the window
     br_over_U2: np.ndarray
     f_visdecay: np.ndarray
@@ -55,6 +56,7 @@ class ReachCurve:
             "signal_needed_detection": self.signal_detection,
             "signal_needed_exclusion": self.signal_exclusion,
             "eps_sig": self.eps_sig,
+            "eps_sig_mc_error": self.eps_sig_mc_error,
             "eps_veto_bkg": self.eps_veto,
             "BR_over_U2": self.br_over_U2,
             "f_visdecay": self.f_visdecay,
@@ -145,7 +147,7 @@ def reach_curve(cfg: NA62Config, scenario: str, background: BackgroundSpectrum,
         u_exc.append(ue)
         f_vis.append(fe)
     return ReachCurve(scenario, n_k, m, np.array(u_det), np.array(u_exc), b, b_err, s_det, s_exc,
-                      eps,
+                      eps, efficiency.error(m),
                       eps_veto, br1, np.array(f_vis))
 
 

@@ -37,6 +37,10 @@ class SignalEfficiency:
         """Interpolated efficiency at mass(es) ``m_n`` (GeV); 0 beyond the endpoint."""
         return np.interp(m_n, self.masses, self.efficiency, right=0.0)
 
+    def error(self, m_n):
+        """Interpolated binomial Monte Carlo error of the efficiency at ``m_n``."""
+        return np.interp(m_n, self.masses, self.efficiency_err, right=0.0)
+
     def nearest(self, m_n: float) -> int:
         """Index of the grid mass closest to ``m_n``."""
         return int(np.argmin(np.abs(self.masses - m_n)))
