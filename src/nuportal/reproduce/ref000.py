@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 from nuportal.errors import NuportalInputError  # noqa: E402
 from nuportal.experiments.na62 import load_config  # noqa: E402
-from nuportal.experiments.na62.background import _M2_EDGES_2D, THETA_EDGES  # noqa: E402
+from nuportal.experiments.na62.background import M2_EDGES_2D, THETA_EDGES  # noqa: E402
 from nuportal.experiments.na62.reach import k_scan, reach_curve, window_bounds  # noqa: E402
 from nuportal.experiments.na62.shape import shape_reach  # noqa: E402
 from nuportal.experiments.na62.study import run_study  # noqa: E402
@@ -91,7 +91,7 @@ def fig3(out: Path, study, meta: dict) -> list[Path]:
     n_k = study.config.scenarios["run1"].n_kaon
     dens = study.background.density_2d * n_k
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    (mesh,) = plot_density_2d(ax, _M2_EDGES_2D, THETA_EDGES, dens, cmap="viridis")
+    (mesh,) = plot_density_2d(ax, M2_EDGES_2D, THETA_EDGES, dens, cmap="viridis")
     fig.colorbar(mesh, ax=ax, label="events per bin")
     ax.axhline(study.config.photon_veto.theta_max_rad, color="r", ls="--",
                label=r"$\theta_{max}$ = 50 mrad")
@@ -99,8 +99,8 @@ def fig3(out: Path, study, meta: dict) -> list[Path]:
     ax.set_xlabel(r"true $m^2_{miss}$ [GeV$^2$]")
     ax.set_ylabel(r"$\theta_\gamma$ [rad]")
     ax.legend(loc="lower right")
-    cx = np.repeat(0.5 * (_M2_EDGES_2D[1:] + _M2_EDGES_2D[:-1]), THETA_EDGES.size - 1)
-    cy = np.tile(np.sqrt(THETA_EDGES[1:] * THETA_EDGES[:-1]), _M2_EDGES_2D.size - 1)
+    cx = np.repeat(0.5 * (M2_EDGES_2D[1:] + M2_EDGES_2D[:-1]), THETA_EDGES.size - 1)
+    cy = np.tile(np.sqrt(THETA_EDGES[1:] * THETA_EDGES[:-1]), M2_EDGES_2D.size - 1)
     cols = {"m2_miss_true_GeV2": cx, "theta_gamma_rad": cy, "events": dens.ravel()}
     return [write_csv(out / "fig3_background_theta.csv", cols, meta),
             save_figure(fig, out / "fig3_background_theta.png")]

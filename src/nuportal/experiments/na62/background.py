@@ -27,13 +27,14 @@ from nuportal.kinematics import angle_to_z, mass2
 from nuportal.production import kl3
 from nuportal.production.kl3_radiative import sample_ke3_gamma
 
-__all__ = ["BackgroundSpectrum", "simulate_background", "M2_EDGES", "THETA_EDGES"]
+__all__ = ["BackgroundSpectrum", "simulate_background", "M2_EDGES", "M2_EDGES_2D", "THETA_EDGES"]
 
 #: fine true-m2 binning (GeV^2); bin width 1e-4 GeV^2 << sigma_m2
 M2_EDGES = np.linspace(0.0, 0.13, 1301)
 #: photon polar-angle binning for the (m2, theta_gamma) density of Fig. 3 (rad, log spaced)
 THETA_EDGES = np.geomspace(1e-4, 1.0, 61)
-_M2_EDGES_2D = np.linspace(0.0, 0.13, 66)
+#: coarser true-m2 binning for the (m2, theta_gamma) density of Fig. 3
+M2_EDGES_2D = np.linspace(0.0, 0.13, 66)
 _CHUNK = 500_000
 
 
@@ -153,7 +154,7 @@ def simulate_background(cfg: NA62Config, rng: np.random.Generator, n: int | None
     nb = M2_EDGES.size - 1
     rad, rad_v, var = np.zeros(nb), np.zeros(nb), np.zeros(nb)
     gen, gen_v, var_acc = np.zeros(nb), np.zeros(nb), np.zeros(nb)
-    d2 = np.zeros((_M2_EDGES_2D.size - 1, THETA_EDGES.size - 1))
+    d2 = np.zeros((M2_EDGES_2D.size - 1, THETA_EDGES.size - 1))
     br_sum = 0.0
     done = 0
     while done < n:
@@ -166,7 +167,7 @@ def simulate_background(cfg: NA62Config, rng: np.random.Generator, n: int | None
         rad_v += np.histogram(m2, M2_EDGES, weights=w * pv)[0]
         var += np.histogram(m2, M2_EDGES, weights=(w * pv) ** 2)[0]
         var_acc += np.histogram(m2, M2_EDGES, weights=w**2)[0]
-        d2 += np.histogram2d(m2, theta, [_M2_EDGES_2D, THETA_EDGES], weights=w)[0]
+        d2 += np.histogram2d(m2, theta, [M2_EDGES_2D, THETA_EDGES], weights=w)[0]
         done += k
     scale = 1.0 / n
     # the radiative BR above e_gamma_min (before acceptance) fixes the non-radiative remainder
