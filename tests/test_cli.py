@@ -60,7 +60,7 @@ def test_width_dipole_in_per_MeV(capsys):
     (["reach", "na62-k2pi0eN", "--k", "0"], "--k = 0 is outside the allowed range (0, inf)"),
     (["reach", "na62-k2pi0eN", "--n-background", "-5"], "outside the allowed range [1, inf)"),
     (["reach", "na62-k2pi0eN", "--config", "/nonexistent.yaml"], "cannot read configuration"),
-    (["reach", "super-k"], "unknown experiment"),
+    (["reach", "super-k"], "No such command"),
     (["reproduce", "999"], "unknown reference"),
     (["reproduce", "000", "--n-background", "0"], "outside the allowed range [1, inf)"),
     (["reproduce", "000", "--n-background", "-5"], "outside the allowed range [1, inf)"),

@@ -128,44 +128,39 @@ def width(
             typer.echo(f"  BR({k:10s}) = {v:.6e}")
 
 
-@app.command()
-def reach(
-    experiment: Annotated[str, typer.Argument(help="Experiment study; available: na62-k2pi0eN.")],
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
-    scenario: Annotated[str, typer.Option(help="Scenario name or 'all'.")] = "all",
-    config: Annotated[Path | None, typer.Option(help="User YAML configuration file.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    n_background: Annotated[int | None, typer.Option(
-        help="Generated radiative decays (default: from the configuration).")] = None,
-    veto_model: Annotated[str | None, typer.Option(
-        help="Photon-veto model above theta_max: hermetic | partial.")] = None,
-    veto_acceptance: Annotated[str | None, typer.Option(
-        help="Veto x acceptance treatment: factorised | correlated.")] = None,
-    k_window: Annotated[float | None, typer.Option("--k", help="Window half-width in sigma.")] = None,
-):
-    """Projected reach curves (CSV + PNG) for an experiment study."""
-    from nuportal.reproduce import na62_outputs
+def _reference_modules() -> dict[str, str]:
+    """Reference number -> module name, found by listing ``nuportal/reproduce/ref*.py``."""
+    import pkgutil
 
-    if experiment != "na62-k2pi0eN":
-        raise NuportalInputError(f"unknown experiment {experiment!r}; available: na62-k2pi0eN")
-    na62_outputs.reach_command(out, scenario, config, seed, n_background, veto_model, k_window,
-                               veto_acceptance)
+    import nuportal.reproduce as pkg
+
+    return {info.name[3:]: f"{pkg.__name__}.{info.name}" for info in pkgutil.iter_modules(pkg.__path__)
+            if info.name.startswith("ref") and info.name[3:].isdigit()}
 
 
 @app.command()
 def reproduce(
-    reference: Annotated[str, typer.Argument(help="Reference paper number; available: 000.")],
+    reference: Annotated[str, typer.Argument(help="Reference paper number, e.g. 000.")],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     n_background: Annotated[int | None, typer.Option(
-        help="Generated radiative decays (default: from the configuration).")] = None,
+        help="Generated radiative decays for reference 000 (default: from the configuration).")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Reduced Monte Carlo statistics (smoke runs).")]
+    = False,
 ):
     """Reproduce the figures of a reference paper (PNG + CSV with provenance)."""
-    from nuportal.reproduce import ref000
+    import importlib
 
-    if reference not in {"000", "0"}:
-        raise NuportalInputError(f"unknown reference {reference!r}; available: 000")
-    ref000.reproduce(out, seed=seed, n_background=n_background)
+    modules = _reference_modules()
+    key = reference.zfill(3) if reference.isdigit() else reference
+    if key not in modules:
+        raise NuportalInputError(f"unknown reference {reference!r}; available: {', '.join(sorted(modules))}")
+    importlib.import_module(modules[key]).reproduce(out, seed=seed, n_background=n_background, quick=quick)
+
+
+from nuportal.commands import register_all  # noqa: E402
+
+register_all(app)
 
 
 def main(argv=None) -> int:

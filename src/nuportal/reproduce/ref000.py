@@ -172,8 +172,13 @@ def summary_numbers(study) -> dict:
     return out
 
 
-def reproduce(out, seed: int = 1, n_background: int | None = None) -> list[Path]:
-    """Run the study once and write every figure, CSV and the summary of reference 000."""
+def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False) -> list[Path]:
+    """Run the study once and write every figure, CSV and the summary of reference 000.
+
+    ``quick`` generates 2e5 radiative decays instead of the configured number (smoke runs only).
+    """
+    if quick and n_background is None:
+        n_background = 200_000
     if n_background is not None and n_background < 1:
         raise NuportalInputError(
             f"--n-background = {n_background} is outside the allowed range [1, inf)")
