@@ -26,3 +26,15 @@ def test_refuses_nan_and_leaves_no_file(tmp_path):
     with pytest.raises(ValueError, match="non-finite"):
         write_csv(tmp_path / "bad.csv", {"x": [1.0, np.nan]}, {})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_cells_only_where_allowed(tmp_path):
+    path = tmp_path / "c.csv"
+    write_csv(path, {"m": [0.1, 0.2], "low": [1e-7, np.nan]}, {"seed": 1}, empty_ok=("low",))
+    assert path.read_text().splitlines()[-1] == "0.2,"
+    _, cols = read_csv(path)
+    assert np.isnan(cols["low"][1]) and cols["low"][0] == 1e-7
+    with pytest.raises(ValueError, match="non-finite"):
+        write_csv(tmp_path / "d.csv", {"m": [0.1, np.nan]}, {}, empty_ok=("low",))
+    with pytest.raises(ValueError, match="non-finite"):
+        write_csv(tmp_path / "e.csv", {"low": [np.inf]}, {}, empty_ok=("low",))

@@ -73,25 +73,31 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def write_csv(path, columns: dict, metadata: dict) -> Path:
+def write_csv(path, columns: dict, metadata: dict, empty_ok: tuple[str, ...] = ()) -> Path:
     """Write equal-length numeric columns to ``path`` with a JSON provenance header.
+
+    Parameters
+    ----------
+    empty_ok : tuple of str
+        Columns where NaN means "no value" (e.g. no excluded interval at that mass): written as an
+        empty cell, and read back as NaN by :func:`read_csv`. Infinity is refused everywhere.
 
     Raises
     ------
     ValueError
-        If a column holds NaN or infinity, or the lengths differ.
+        If a column holds NaN (outside ``empty_ok``) or infinity, or the lengths differ.
     """
     names = list(columns)
     arrays = [np.asarray(columns[k], float).ravel() for k in names]
     if len({a.size for a in arrays}) > 1:
         raise ValueError(f"columns of different lengths: {[a.size for a in arrays]}")
     for name, arr in zip(names, arrays, strict=True):
-        if not np.all(np.isfinite(arr)):
+        if np.any(np.isinf(arr)) or (name not in empty_ok and np.any(np.isnan(arr))):
             raise ValueError(f"column {name!r} holds non-finite values; refusing to write {path}")
     lines = [f"# {k}: {json.dumps(v, default=str)}" for k, v in metadata.items()]
     lines.append(",".join(names))
     table = np.column_stack(arrays) if arrays else np.empty((0, 0))
-    lines += [",".join(f"{x:.6g}" for x in row) for row in table]
+    lines += [",".join("" if np.isnan(x) else f"{x:.6g}" for x in row) for row in table]
     atomic_write_bytes(Path(path), ("\n".join(lines) + "\n").encode())
     return Path(path)
 
@@ -106,6 +112,6 @@ def read_csv(path) -> tuple[dict, dict]:
         elif header is None:
             header = line.split(",")
         elif line:
-            rows.append([float(x) for x in line.split(",")])
+            rows.append([float(x) if x else np.nan for x in line.split(",")])
     data = np.array(rows).reshape(-1, len(header))
     return meta, {k: data[:, i] for i, k in enumerate(header)}

@@ -1,0 +1,100 @@
+"""Resumable scans over HNL masses: one independent task per mass, results on disk as they finish.
+
+Each finished mass point is appended (and flushed) to ``<final>.partial.jsonl`` whose first line holds a
+fingerprint of the scan settings. An interrupted scan rerun with the same settings skips the masses already
+in the partial file; a different fingerprint starts afresh. The tasks run in-process or in a local process
+pool (``workers > 1``); the same task function can be mapped by any executor (e.g. Dask's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+__all__ = ["fingerprint", "run_mass_scan"]
+
+
+def fingerprint(settings: dict) -> str:
+    """Stable hash of the JSON-serialisable scan settings."""
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _load_partial(path: Path, key: str) -> dict[float, dict]:
+    if not path.exists():
+        return {}
+    lines = path.read_text().splitlines()
+    if not lines or json.loads(lines[0]).get("fingerprint") != key:
+        return {}
+    done = {}
+    for line in lines[1:]:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:  # a line cut by an interruption
+            continue
+        done[row["m_N_GeV"]] = row
+    return done
+
+
+def _append(fh, row: dict) -> None:
+    fh.write(json.dumps(row, allow_nan=True) + "\n")
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings: dict,
+                  workers: int = 1, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Run ``task(mass) -> row`` for every mass, resuming from ``partial_path``.
+
+    Parameters
+    ----------
+    masses : iterable of float
+        HNL masses in GeV.
+    task : callable
+        Picklable function returning a dict with at least ``m_N_GeV``.
+    partial_path : path
+        Incremental results file (JSON lines); removed by the caller once the final file is written.
+    settings : dict
+        Everything that determines the results (configuration, seed, grids): its fingerprint decides
+        whether a partial file can be resumed.
+    workers : int
+        Processes (1 = in-process).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each mass.
+
+    Returns
+    -------
+    list of dict
+        Rows sorted by mass.
+    """
+    partial_path = Path(partial_path)
+    key = fingerprint(settings)
+    done = _load_partial(partial_path, key)
+    todo = [float(m) for m in masses if float(m) not in done]
+    total = len(done) + len(todo)
+    mode = "a" if done else "w"
+    with open(partial_path, mode) as fh:
+        if mode == "w":
+            _append(fh, {"fingerprint": key})
+        if progress:
+            progress(len(done), total)
+        if workers <= 1:
+            for m in todo:
+                done[m] = task(m)
+                _append(fh, done[m])
+                if progress:
+                    progress(len(done), total)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(task, m): m for m in todo}
+                for fut in as_completed(futures):
+                    row = fut.result()
+                    done[futures[fut]] = row
+                    _append(fh, row)
+                    if progress:
+                        progress(len(done), total)
+    return [done[m] for m in sorted(done)]
