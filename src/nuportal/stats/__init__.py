@@ -2,6 +2,9 @@
 
 * :mod:`nuportal.stats.counting` -- cut-and-count (rolling-window) detection and median
   exclusion yields, asymptotic (``s = z sqrt(b)``, ``s = z sqrt(b + s)``) and exact Poisson.
+* :mod:`nuportal.stats.intervals` -- observed intervals and limits: Feldman-Cousins,
+  Rolke-Lopez profile likelihood, exact Poisson and binned asymptotic CLs, and the rate-only
+  Gaussian test of reference 004 (results are :class:`~nuportal.stats.intervals.Interval`).
 * :mod:`nuportal.stats.shape` -- binned shape analysis with the profile-likelihood Asimov
   test statistics (Cowan, Cranmer, Gross & Vitells 2011) and a pyhf cross-check.
 
@@ -17,6 +20,14 @@ from nuportal.stats.counting import (
     exclusion_signal_poisson,
     signal_needed,
     z_from_cl,
+)
+from nuportal.stats.intervals import (
+    Interval,
+    cls_upper_limit,
+    cls_upper_limit_binned,
+    feldman_cousins,
+    gaussian_rate_upper_limit,
+    rolke_lopez,
 )
 from nuportal.stats.shape import (
     discovery_significance_asimov,
@@ -43,4 +54,10 @@ __all__ = [
     "discovery_significance_asimov",
     "shape_signal_needed",
     "pyhf_upper_limit",
+    "Interval",
+    "feldman_cousins",
+    "rolke_lopez",
+    "cls_upper_limit",
+    "cls_upper_limit_binned",
+    "gaussian_rate_upper_limit",
 ]
