@@ -1,0 +1,41 @@
+"""HNL production by neutrino upscattering on nuclei (reference 004 Appendix B).
+
+``channels(portal, nucleus)`` returns the list of :class:`UpscatterChannel` objects the Monte Carlo
+engine samples: dipole -> coherent (forward) + proton + neutron elastic (Eq. 32); mixing -> coherent
+(Eq. 39) + NC quasi-elastic on protons and neutrons (Llewellyn Smith) + DIS (Eq. 41).  A free proton
+("H") has no coherent channel.
+"""
+
+from __future__ import annotations
+
+from nuportal.errors import NuportalInputError
+from nuportal.nuclear.nuclei import Nucleus, get_nucleus
+from nuportal.production.upscattering.channels import (
+    CoherentChannel,
+    DISChannel,
+    NucleonChannel,
+    UpscatterChannel,
+)
+
+__all__ = ["channels", "UpscatterChannel", "CoherentChannel", "NucleonChannel", "DISChannel"]
+
+PORTALS = ("dipole", "mixing")
+
+
+def channels(portal: str, nucleus: str | Nucleus) -> list[UpscatterChannel]:
+    """Upscattering channels of ``portal`` ("dipole" | "mixing") on ``nucleus`` ("Fe", "O16", "H", ...)."""
+    if portal not in PORTALS:
+        raise NuportalInputError(f"portal = {portal!r}; allowed: {', '.join(PORTALS)}")
+    nuc = get_nucleus(nucleus)
+    out: list[UpscatterChannel] = []
+    if not nuc.is_free_nucleon:
+        out.append(CoherentChannel(f"{portal}-coherent-{nuc.symbol}", portal, nuc, portal == "dipole"))
+    pauli = {"p": "pauli", "n": "pauli" if portal == "mixing" else "none"}
+    for nucleon in ("p", "n"):
+        if nucleon == "n" and nuc.A == nuc.Z:
+            continue
+        out.append(NucleonChannel(f"{portal}-{nucleon}-elastic-{nuc.symbol}", portal, nuc, False,
+                                  nucleon=nucleon, multiplicity_factor=pauli[nucleon]))
+    if portal == "mixing":
+        out.append(DISChannel(f"mixing-dis-{nuc.symbol}", portal, nuc, False))
+    return out
