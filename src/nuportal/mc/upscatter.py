@@ -1,0 +1,257 @@
+"""Weighted generation of upscattering events nu A -> N A (reference 004 Eq. 7 and Appendix A).
+
+Normalisation (derived from 004 Eq. 7).  The HNLs produced per unit volume, time and HNL solid
+angle at X are  n(X) int dE int dOmega_nu I(E, Omega_nu, X) dsigma/dOmega_N, with
+dsigma/dOmega_N = (1/2pi) dsigma/dcos Theta for an unpolarised, azimuthally symmetric process.  The
+detector, a point of area A_perp at distance r' = |X - Y|, subtends A_perp / r'^2, and a fraction
+P_vis (004 Eq. 6) decays visibly inside it.  With X = Y + r' n_hat, d^3X = r'^2 dr' dOmega_n, so
+the r'^2 cancels:
+
+    R = int dr' dOmega_n dE dcos Theta (dpsi / 2 pi) n(X) I(E, v_in, X) dsigma/dcos Theta A_perp P_vis.
+
+(Check: isotropic I and a detector at the centre of a uniform sphere give
+n sigma (4 pi I) A_perp int dr' e^{-r'/lambda} (1 - e^{-l/lambda}), the closed form tested in
+tests/mc/test_upscatter_engine.py.  004 Eqs. 7/31 as printed carry 1/(4 pi |X-Y|^2) instead of
+A_perp/(2 pi |X-Y|^2) and would be half of this; the factor here is the one that reproduces the
+flat-Earth limit n V Phi sigma / 2 of 004 Eq. 10 with Phi = 4 pi I.)  Sampling (r', n_hat, E,
+Theta, psi) with densities rho_r, rho_Omega, rho_E, rho_Theta and psi uniform, an event of a
+stream (species s, channel k) generated N_k times carries the base weight
+
+    w = A_perp n_s(X) / (N_k rho_r(r') rho_Omega(n_hat) rho_E(E) rho_Theta(cos Theta))  [GeV cm sr]
+
+and contributes w * sum_{nu/nubar, alpha} q_alpha I_alpha dsigma * P_vis * f_vis events per second
+(004 Eq. 30/31 with our samplers; the couplings q_alpha, P_vis and f_vis enter in
+:mod:`nuportal.mc.reweight`).
+
+Streams.  Every (species, channel) pair is sampled as its own stream with a fixed share of the
+events (equal shares by default, or ``stream_shares``); each stream is an unbiased estimate of its
+own term, so the weights are exact.  Only events with a non-zero contribution are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nuportal.errors import NuportalInputError, require_range
+from nuportal.kinematics import random_unit_vectors
+from nuportal.mc import sampling as S
+from nuportal.mc.events import UpscatterEvents
+from nuportal.mc.targets import local_vertical
+
+__all__ = ["PORTALS", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale"]
+
+PORTALS = ("dipole", "mixing")
+#: Floor of the forward-angle scale u0 = 1 - cos Theta: below ~1e-12 a double cannot resolve cos Theta.
+U0_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class _Context:
+    mass: float
+    source: object
+    target: object
+    y: np.ndarray
+    up: np.ndarray
+    area: float
+    mixture: S.RadialMixture
+    gamma: float
+
+
+def default_r_min_cm(detector) -> float:
+    """R_min (cm): radius of the sphere of the detector volume, (3 V / 4 pi)^(1/3).
+
+    Production closer than this is excluded (inside the detector the point-detector approximation
+    of 004 Eq. 7 fails); for Super-K (V = 22.5e3 m^3) R_min = 17.5 m.
+    """
+    return float((3.0 * detector.volume_cm3 / (4.0 * np.pi)) ** (1.0 / 3.0))
+
+
+def natural_angle_scale(e_nu, mass: float):
+    """u0 = Q^2_min / (2 E p_N) = (E - p_N)^2 / (2 E p_N) ~ m^4 / (8 E^4) (E_N = E_nu assumed).
+
+    Scale of 1 - cos Theta below which the 1/Q^2 of a forward channel saturates (Q^2 ~ Q^2_min +
+    2 E p_N (1 - cos Theta)); floored at :data:`U0_FLOOR`.
+    """
+    e = np.asarray(e_nu, float)
+    p = np.sqrt(np.clip(e * e - mass * mass, 0.0, None))
+    diff = mass * mass / (e + p)
+    return np.maximum(diff * diff / np.maximum(2.0 * e * p, 1e-300), U0_FLOOR)
+
+
+def default_channels(portal: str, target) -> dict:
+    """{species: nuportal.production.upscattering.channels(portal, nucleus)} for a target."""
+    from nuportal.nuclear.nuclei import get_nucleus
+    from nuportal.production.upscattering import channels
+
+    _check_portal(portal)
+    return {s: list(channels(portal, get_nucleus(s))) for s in target.species}
+
+
+def _check_portal(portal: str) -> None:
+    if portal not in PORTALS:
+        raise NuportalInputError(f"portal = {portal!r} is not one of {', '.join(PORTALS)}")
+
+
+def _sample_neutrino_angle(rng, channel, e_nu, mass):
+    """(cos Theta, 1/rho_Theta, valid) for one channel (004 Eqs. 21-25 with the shifted log)."""
+    cmin, cmax = (np.asarray(v, float) for v in channel.cos_theta_range(e_nu, mass))
+    cmin, cmax = np.clip(cmin, -1.0, 1.0), np.clip(cmax, -1.0, 1.0)
+    valid = cmax > cmin
+    cmin = np.where(valid, cmin, -1.0)
+    cmax = np.where(valid, cmax, 1.0)
+    if getattr(channel, "forward", False):
+        u, dens = S.sample_forward_angle(rng, 1.0 - cmax, 1.0 - cmin, natural_angle_scale(e_nu, mass))
+        return 1.0 - u, 1.0 / dens, valid
+    cos_t, dens = S.sample_uniform_angle(rng, cmin, cmax)
+    return cos_t, 1.0 / dens, valid
+
+
+def _sample_position(rng, ctx: _Context, n: int):
+    """(r', n_hat, 1/(rho_r rho_Omega)) of X = Y + r' n_hat (004 Eqs. 19-20, mixture in r')."""
+    r, rho_r = ctx.mixture.sample(rng, n)
+    cap = ctx.target.direction_cap(r, ctx.y)
+    if cap is None:
+        n_hat, omega = random_unit_vectors(rng, n), np.full(n, 4.0 * np.pi)
+    else:
+        n_hat, omega = S.sample_directions_in_cap(rng, cap[0], cap[1])
+    return r, n_hat, omega / rho_r
+
+
+def _sample_chunk(rng, ctx: _Context, s_idx: int, channel, e_range, n: int, n_stream: int) -> dict:
+    """One chunk of one (species, channel) stream as a dict of columns (zero-weight events dropped)."""
+    m = ctx.mass
+    e_nu, rho_e = S.sample_power_law(rng, ctx.gamma, e_range[0], e_range[1], n)
+    r, n_hat, inv_pos = _sample_position(rng, ctx, n)
+    x = ctx.y[None, :] + r[:, None] * n_hat
+    hnl_dir = -n_hat
+    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m)
+    v_in = S.rotate_from_axis(hnl_dir, cos_t, rng.uniform(0.0, 2.0 * np.pi, n))
+    intensity, aux = ctx.source.intensity_at(e_nu, x, v_in)
+    n_s = np.asarray(ctx.target.number_densities(x), float)[s_idx]
+    inside = ctx.target.contains(x)
+    dsig = np.stack([np.asarray(channel.dsigma_dcos(e_nu, cos_t, m, antineutrino=b), float)
+                     for b in (False, True)])
+    weight = np.where(valid & inside, ctx.area * n_s * inv_pos * inv_ang / (n_stream * rho_e), 0.0)
+    cols = {"E_nu": e_nu, "E_N": np.asarray(channel.hnl_energy(e_nu, cos_t, m), float) + 0.0 * e_nu,
+            "cos_Theta": cos_t, "X": x, "r": r, "cos_zenith": np.asarray(aux, float), "hnl_dir": hnl_dir,
+            "cos_det": n_hat @ ctx.up, "weight": weight, "intensity": np.asarray(intensity, float),
+            "dsigma": dsig}
+    _require_finite(cols)
+    keep = (weight > 0.0) & (dsig.sum(axis=0) > 0.0) & (cols["intensity"].sum(axis=(0, 1)) > 0.0)
+    idx = np.flatnonzero(keep)
+    if idx.size < n:
+        cols = {k: np.take(v, idx, axis=-1 if k in ("intensity", "dsigma") else 0) for k, v in cols.items()}
+    cols["species"] = np.full(idx.size, s_idx, dtype=np.int32)
+    return cols
+
+
+def _require_finite(cols: dict) -> None:
+    for name, arr in cols.items():
+        if not np.all(np.isfinite(arr)):
+            raise FloatingPointError(f"non-finite values in the '{name}' column of the upscattering MC")
+
+
+def _streams(channels: Mapping, target, portal: str, stream_shares):
+    """[(species index, channel, share)], validated."""
+    streams = []
+    for species, chans in channels.items():
+        if species not in target.species:
+            raise NuportalInputError(
+                f"species {species!r} is not in the target ({', '.join(target.species)})")
+        for ch in chans:
+            if getattr(ch, "portal", portal) != portal:
+                raise NuportalInputError(f"channel {ch.name!r} is for portal {ch.portal!r}, not {portal!r}")
+            streams.append((target.species.index(species), ch))
+    if not streams:
+        raise NuportalInputError("no upscattering channels given")
+    shares = np.ones(len(streams)) if stream_shares is None else np.asarray(stream_shares, float)
+    if shares.shape != (len(streams),) or np.any(shares < 0) or shares.sum() <= 0:
+        raise NuportalInputError(f"stream_shares must be {len(streams)} non-negative numbers, not all 0")
+    return [(s, ch, f) for (s, ch), f in zip(streams, shares / shares.sum(), strict=True)]
+
+
+def _run_stream(rng, ctx, s_idx, channel, n_stream, chunk_size) -> list:
+    e_min, e_max = ctx.source.energy_range
+    e_lo = max(float(e_min), float(channel.threshold_energy(ctx.mass)) * (1.0 + 1e-9))
+    if n_stream == 0 or e_lo >= e_max:
+        return []
+    parts, done = [], 0
+    while done < n_stream:
+        n = min(chunk_size, n_stream - done)
+        parts.append(_sample_chunk(rng, ctx, s_idx, channel, (e_lo, e_max), n, n_stream))
+        done += n
+    return parts
+
+
+def simulate(mass: float, portal: str, source, target, detector, channels: Mapping[str, Sequence],
+             n_events: int, rng: np.random.Generator, *, energy_index: float = 2.0,
+             r_min_cm: float | None = None, radial_fractions=(0.5, 0.5, 0.0),
+             lambda0_cm: float | None = None, stream_shares=None, chunk_size: int = 200_000,
+             metadata: dict | None = None) -> UpscatterEvents:
+    """Simulate weighted upscattering events at one HNL mass (reference 004 Eq. 7, App. A).
+
+    Parameters
+    ----------
+    mass : float
+        HNL mass in GeV (> 0).
+    portal : {"dipole", "mixing"}
+    source, target, detector
+        Objects satisfying :class:`~nuportal.mc.targets.Source` (diffuse), ``Target`` and ``Detector``.
+    channels : mapping
+        species name -> list of UpscatterChannel (see :func:`default_channels`).
+    n_events : int
+        Number of generated events over all streams (zero-contribution events are dropped).
+    rng : numpy.random.Generator
+    energy_index : float
+        gamma of the power-law energy sampling (004 Eq. 16).
+    r_min_cm : float, optional
+        R_min of the distance sampling; default :func:`default_r_min_cm`.
+    radial_fractions : (f_log, f_uni, f_exp)
+        Mixture fractions of :class:`~nuportal.mc.sampling.RadialMixture`; f_exp needs ``lambda0_cm``.
+    stream_shares : array_like, optional
+        Relative numbers of events per (species, channel) stream (default: equal).
+    chunk_size : int
+        Events per vectorised chunk (bounds memory).
+    metadata : dict, optional
+        Provenance stored with the events (e.g. ``nuportal.io.provenance(config, seed)``).
+    """
+    require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
+    _check_portal(portal)
+    require_range("n_events", n_events, 1, np.inf, high_open=True)
+    if not getattr(source, "diffuse", True):
+        # Door open for beams: v_in fixed, cos Theta = v_beam . hnl_dir, weight without psi
+        # integration and with dsigma/dOmega = dsigma/dcos / 2 pi; not implemented yet.
+        raise NuportalInputError("beam (non-diffuse) sources are not supported by simulate() yet")
+    y = np.asarray(detector.position_cm, float).reshape(3)
+    r_min = default_r_min_cm(detector) if r_min_cm is None else float(r_min_cm)
+    mixture = S.RadialMixture(r_min, target.max_distance(y), *radial_fractions, lambda0_cm=lambda0_cm)
+    ctx = _Context(float(mass), source, target, y, local_vertical(y), float(detector.area_cm2),
+                   mixture, float(energy_index))
+    streams = _streams(channels, target, portal, stream_shares)
+    counts = rng.multinomial(int(n_events), [f for _, _, f in streams])
+    names, parts = [], []
+    for k, ((s_idx, ch, _), n_k) in enumerate(zip(streams, counts, strict=True)):
+        names.append(f"{target.species[s_idx]}:{ch.name}")
+        for part in _run_stream(rng, ctx, s_idx, ch, int(n_k), int(chunk_size)):
+            part["channel"] = np.full(part["species"].shape, k, dtype=np.int32)
+            parts.append(part)
+    return _assemble(ctx, portal, names, target.species, parts, detector, metadata)
+
+
+def _assemble(ctx, portal, names, species, parts, detector, metadata) -> UpscatterEvents:
+    cat = {}
+    keys = ("E_nu", "E_N", "cos_Theta", "X", "r", "cos_zenith", "hnl_dir", "cos_det", "weight",
+            "channel", "species")
+    empty = {"X": np.zeros((0, 3)), "hnl_dir": np.zeros((0, 3)), "channel": np.zeros(0, np.int32),
+             "species": np.zeros(0, np.int32)}
+    for key in keys:
+        cat[key] = np.concatenate([p[key] for p in parts]) if parts else empty.get(key, np.zeros(0))
+    cat["intensity"] = np.concatenate([p["intensity"] for p in parts], axis=-1) if parts \
+        else np.zeros((2, 3, 0))
+    cat["dsigma"] = np.concatenate([p["dsigma"] for p in parts], axis=-1) if parts else np.zeros((2, 0))
+    return UpscatterEvents(mass_GeV=ctx.mass, portal=portal, channel_names=tuple(names),
+                           species_names=tuple(species), detector_length_cm=float(detector.length_cm),
+                           up=ctx.up, metadata=dict(metadata or {}), **cat)
