@@ -1,0 +1,126 @@
+"""Validated configuration of an atmospheric-upscattering study (see configs/atm_<name>.yaml).
+
+A study is a detector site (nuportal.earth.sites), a live time, and event samples defined by a window in
+visible energy, an optional direction cut, an expected background and an observed count (reference 004,
+sections III and IV). Projections leave ``observed`` empty: the observed count is then the expected
+background (median expectation).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nuportal.errors import NuportalInputError
+from nuportal.experiments.config import available_configs, config_path, load_model
+
+__all__ = ["Reduction", "Background", "Sample", "MonteCarlo", "AtmStudyConfig", "load_study",
+           "available_studies", "SECONDS_PER_DAY"]
+
+SECONDS_PER_DAY = 86400.0
+_PREFIX = "atm_"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reduction(_Frozen):
+    """A multiplicative background reduction with the reason it is assumed."""
+
+    factor: float = Field(gt=0, le=1)
+    reason: str
+
+
+class Background(_Frozen):
+    """Expected background: raw events times the product of the reductions."""
+
+    raw_events: float = Field(gt=0)
+    reductions: list[Reduction] = []
+
+    @property
+    def expected(self) -> float:
+        """Expected background events after all reductions."""
+        return self.raw_events * math.prod(r.factor for r in self.reductions)
+
+
+class Sample(_Frozen):
+    """One event sample: visible-energy window (GeV), direction cut, background, observation."""
+
+    description: str
+    source: str
+    E_vis_min_GeV: float = Field(ge=0)
+    E_vis_max_GeV: float | None = None
+    direction: Literal["all", "upgoing"] = "all"
+    background: Background
+    observed: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.E_vis_max_GeV is not None and not self.E_vis_max_GeV > self.E_vis_min_GeV:
+            raise ValueError(f"E_vis_max_GeV ({self.E_vis_max_GeV}) must exceed E_vis_min_GeV "
+                             f"({self.E_vis_min_GeV})")
+        return self
+
+    @property
+    def window_GeV(self) -> tuple[float, float]:
+        """(E_lo, E_hi) of the visible-energy window; E_hi = inf when open."""
+        return self.E_vis_min_GeV, math.inf if self.E_vis_max_GeV is None else self.E_vis_max_GeV
+
+    @property
+    def observed_events(self) -> float:
+        """Observed count; the expected background for projections."""
+        return self.background.expected if self.observed is None else self.observed
+
+
+class MonteCarlo(_Frozen):
+    """Monte Carlo statistics per mass point: start, cap and the target relative error at the boundary."""
+
+    n_events: int = Field(default=100_000, ge=1000)
+    max_events: int = Field(default=1_600_000, ge=1000)
+    target_rel_error: float = Field(default=0.03, gt=0, lt=1)
+
+
+class AtmStudyConfig(_Frozen):
+    """An atmospheric-upscattering study at one detector."""
+
+    name: str
+    description: str
+    site: str
+    depth_m: float | None = None  # override of the site's tabulated overburden (m)
+    live_days: float = Field(gt=0)
+    exposure_kt_yr: float | None = Field(default=None, gt=0)
+    cl: float = Field(default=0.95, gt=0, lt=1)
+    systematics: list[float] = Field(default=[0.0], min_length=1)
+    mixing_signal_events: float | None = Field(default=None, gt=0)
+    samples: dict[str, Sample] = Field(min_length=1)
+    monte_carlo: MonteCarlo = MonteCarlo()
+
+    @model_validator(mode="after")
+    def _systematics(self):
+        bad = [s for s in self.systematics if not 0 <= s < 1]
+        if bad:
+            raise ValueError(f"systematics value {bad[0]} is outside the allowed range [0, 1)")
+        return self
+
+    @property
+    def live_time_s(self) -> float:
+        """Live time in seconds."""
+        return self.live_days * SECONDS_PER_DAY
+
+
+def available_studies() -> list[str]:
+    """Names of the shipped atmospheric studies (configs/atm_<name>.yaml)."""
+    return [n[len(_PREFIX):] for n in available_configs() if n.startswith(_PREFIX)]
+
+
+def load_study(name_or_path) -> AtmStudyConfig:
+    """Load a shipped study by name (superk, hyperk, dune, juno) or a user YAML file by path."""
+    text = str(name_or_path)
+    if text.endswith((".yaml", ".yml")):
+        return load_model(AtmStudyConfig, name_or_path)
+    if text not in available_studies():
+        raise NuportalInputError(f"unknown experiment {text!r}; available: {', '.join(available_studies())}")
+    return load_model(AtmStudyConfig, config_path(_PREFIX + text))
