@@ -2,13 +2,16 @@
 
 Runs nuportal.mc.simulate with stand-ins (uniform sphere, isotropic power-law source, flat toy
 channel) and, when the real modules exist, with the Earth (PREM + composition), the atmospheric
-source and the real upscattering channels.  Usage: python benchmarks/mc_throughput.py [n_events]
+source and the real upscattering channels (with oscillations), in 1 process and in 2 processes each
+simulating its own mass (the scan layer's process-level parallelism over masses).
+Usage: python benchmarks/mc_throughput.py [n_events]
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -47,8 +50,8 @@ def _real_setup():
     from nuportal.flux.sources import AtmosphericSource
     from nuportal.mc import EarthTarget, default_channels
 
-    target = EarthTarget()
-    source = AtmosphericSource(load_honda(), oscillate=False, radius_cm=target.radius_cm)
+    target = EarthTarget(ocean=False)
+    source = AtmosphericSource(load_honda(), oscillate=True, radius_cm=target.radius_cm)
     return dict(source=source, target=target, detector=get_site("superk"),
                 channels=default_channels("dipole", target))
 
@@ -64,7 +67,25 @@ def main(n: int = 1_000_000) -> None:
     except (ImportError, AttributeError, TypeError) as exc:
         print(f"real Earth/atmospheric/channels not available yet: {exc}")
         return
-    _time("Earth + Honda + channels", n // 10, mass=0.02, portal="dipole", **real)
+    simulate(n_events=1000, rng=np.random.default_rng(0), mass=0.02, portal="dipole", **real)  # warm caches
+    _time("Earth + Honda(osc) + channels", n // 2, mass=0.02, portal="dipole", **real)
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_real_worker, [(0.02, 1000), (0.03, 1000)]))  # start + warm the workers
+        t0 = time.perf_counter()
+        kept = list(pool.map(_real_worker, [(0.02, n // 2), (0.03, n // 2)]))
+        dt = time.perf_counter() - t0
+    print(f"{'  same, 2 processes':28s} simulate: {2 * (n // 2) / dt:10.3g} events/s ({sum(kept)} kept)")
+
+
+_REAL = {}
+
+
+def _real_worker(args) -> int:
+    mass, n = args
+    if not _REAL:
+        _REAL.update(_real_setup())
+    return len(simulate(n_events=n, rng=np.random.default_rng(int(mass * 1e4)), mass=mass, portal="dipole",
+                        **_REAL))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,18 @@ Every sampler returns the sampled values together with their probability density
 variable), so that the caller forms exact weights ``1 / density``.
 
 * :func:`sample_power_law` - neutrino energy, rho_E = kappa E^-gamma (004 Eqs. 16-18).
+* :func:`sample_energy_mixture` - defensive energy mixture: (1 - f_log) kappa E^-gamma + f_log
+  log-uniform (the gamma = 1 limit, 004 Eq. 18).  The log-uniform part keeps the tens-of-GeV
+  neutrinos that dominate at short decay lengths (the top of an exclusion region, where only boosted
+  HNLs reach the detector) from being starved by the steep power law.
 * :func:`sample_distance` - distance r' of the interaction point from the detector.  Reference 004
   Eq. 19 uses one truncated exponential at the decay length of the coupling being simulated.  We
   reweight ONE sample per mass to every coupling (decay lengths from ~10 m to >> R_earth), so we use
   a *defensive mixture*: f_log log-uniform + f_uni uniform (+ f_exp truncated exponential of scale
-  lambda_0) on [R_min, R_max].  The density is the full mixture density at each r' (exact mixture
-  weights, independent of which component produced the point).
+  lambda_0) on [R_min, R_max], + f_near log-uniform on [R_min, R_near] (the short decay lengths of
+  the exclusion ceiling, where the contributing events lie within a few R_min of the detector).
+  The density is the full mixture density at each r' (exact mixture weights, independent of which
+  component produced the point).
 * :func:`sample_forward_angle` - 1 - cos(Theta) for forward-peaked channels (004 Eqs. 21, 22, 24
   with epsilon = 1), with the logarithm shifted by the natural scale u_0 of the channel:
   rho(u) = 1 / [(u + u_0) ln((u_hi + u_0)/(u_lo + u_0))].  With u_0 -> 0 this is exactly 004 Eq. 24
@@ -28,7 +34,8 @@ import numpy as np
 from nuportal.errors import NuportalInputError, require_range
 
 __all__ = [
-    "sample_power_law", "power_law_density", "RadialMixture", "sample_distance", "distance_density",
+    "sample_power_law", "power_law_density", "sample_energy_mixture", "energy_mixture_density",
+    "RadialMixture", "sample_distance", "distance_density",
     "sample_forward_angle", "forward_angle_density", "sample_uniform_angle",
     "sample_directions_in_cap", "orthonormal_frame", "rotate_from_axis",
 ]
@@ -78,12 +85,47 @@ def power_law_density(energy, gamma: float, e_lo, e_hi):
     return np.asarray(energy, float) ** (-gamma) / _power_law_norm(gamma, e_lo, e_hi)
 
 
+def sample_energy_mixture(rng: np.random.Generator, gamma: float, f_log: float, e_lo: float, e_hi: float,
+                          n: int):
+    """Energies (GeV) from (1 - f_log) kappa E^-gamma + f_log / (E ln(E_hi/E_lo)) on [e_lo, e_hi].
+
+    Scalar range (one stream); returns (E, mixture density in GeV^-1).  ``f_log = 0`` is
+    :func:`sample_power_law`.
+    """
+    require_range("log-uniform energy fraction", f_log, 0.0, 1.0)
+    if not 0.0 < e_lo < e_hi:
+        raise NuportalInputError("power-law energy range must satisfy 0 < E_lo < E_hi [GeV]")
+    chi = rng.random(n)
+    energy = _power_law_quantile(chi, gamma, e_lo, e_hi)
+    if f_log > 0.0:
+        use_log = rng.random(n) < f_log
+        energy = np.where(use_log, e_lo * (e_hi / e_lo) ** chi, energy)
+    energy = np.clip(energy, e_lo, e_hi)
+    return energy, energy_mixture_density(energy, gamma, f_log, e_lo, e_hi)
+
+
+def _power_law_quantile(chi, gamma: float, e_lo: float, e_hi: float):
+    if abs(gamma - 1.0) < 1e-12:
+        return e_lo * (e_hi / e_lo) ** chi
+    a, b = e_lo ** (1.0 - gamma), e_hi ** (1.0 - gamma)
+    return (a + chi * (b - a)) ** (1.0 / (1.0 - gamma))
+
+
+def energy_mixture_density(energy, gamma: float, f_log: float, e_lo: float, e_hi: float):
+    """Density (GeV^-1) of :func:`sample_energy_mixture` at ``energy`` (inside the range)."""
+    e = np.asarray(energy, float)
+    rho = (1.0 - f_log) * e ** (-gamma) / _power_law_norm(gamma, e_lo, e_hi)
+    return rho + f_log / (e * np.log(e_hi / e_lo)) if f_log > 0.0 else rho
+
+
 class RadialMixture:
     """Defensive mixture for the distance r' (cm) between interaction point and detector.
 
     rho(r') = f_log / (r' ln(R_max/R_min)) + f_uni / (R_max - R_min)
               + f_exp exp(-(r'-R_min)/lambda_0) / (lambda_0 (1 - exp(-(R_max-R_min)/lambda_0)))
-    on [R_min, R_max].  The exponential is 004 Eq. 19 at a single decay length lambda_0.
+              + f_near [r' <= R_near] / (r' ln(R_near/R_min))
+    on [R_min, R_max].  The exponential is 004 Eq. 19 at a single decay length lambda_0; the "near"
+    log-uniform component concentrates events close to the detector for short decay lengths.
 
     Parameters
     ----------
@@ -94,13 +136,18 @@ class RadialMixture:
         Non-negative mixture fractions (normalised internally; their sum must be > 0).
     lambda0_cm : float, optional
         Scale of the exponential component (required if f_exp > 0).
+    f_near : float
+        Fraction of the near log-uniform component on [R_min, R_near] (default 0).
+    r_near_cm : float, optional
+        R_near (default 10 R_min), clipped to R_max.
     """
 
     def __init__(self, r_min_cm: float, r_max_cm: float, f_log: float = 0.5, f_uni: float = 0.5,
-                 f_exp: float = 0.0, lambda0_cm: float | None = None) -> None:
+                 f_exp: float = 0.0, lambda0_cm: float | None = None, *, f_near: float = 0.0,
+                 r_near_cm: float | None = None) -> None:
         require_range("R_min [cm]", r_min_cm, 0.0, np.inf, low_open=True, high_open=True)
         require_range("R_max [cm]", r_max_cm, r_min_cm, np.inf, low_open=True, high_open=True)
-        fr = np.array([f_log, f_uni, f_exp], float)
+        fr = np.array([f_log, f_uni, f_exp, f_near], float)
         require_range("radial mixture fractions", fr, 0.0, np.inf, high_open=True)
         if fr.sum() <= 0.0:
             raise NuportalInputError("radial mixture fractions sum to 0; at least one must be > 0")
@@ -110,16 +157,24 @@ class RadialMixture:
         self.r_min, self.r_max = float(r_min_cm), float(r_max_cm)
         self.fractions = fr / fr.sum()
         self.lambda0 = float(lambda0_cm) if lambda0_cm is not None else 1.0
+        r_near = 10.0 * self.r_min if r_near_cm is None else float(r_near_cm)
+        require_range("R_near [cm]", r_near, self.r_min, np.inf, low_open=True, high_open=True)
+        self.r_near = min(r_near, self.r_max)
 
     def sample(self, rng: np.random.Generator, n: int):
         """r' (cm, shape (n,)) drawn from the mixture; returns (r', density in cm^-1)."""
-        comp = rng.choice(3, size=n, p=self.fractions)
+        cum = np.cumsum(self.fractions)
+        comp = np.searchsorted(cum[:-1] / cum[-1], rng.random(n), side="right")
         chi = rng.random(n)
         lo, hi, lam = self.r_min, self.r_max, self.lambda0
-        r_log = lo * (hi / lo) ** chi
-        r_uni = lo + chi * (hi - lo)
-        r_exp = lo - lam * np.log1p(-chi * -np.expm1(-(hi - lo) / lam))  # 004 Eq. 19
-        r = np.choose(comp, [r_log, r_uni, r_exp])
+        r = lo * (hi / lo) ** chi
+        r = np.where(comp == 1, lo + chi * (hi - lo), r)
+        if self.fractions[2] > 0.0:
+            sel = comp == 2
+            r[sel] = lo - lam * np.log1p(-chi[sel] * -np.expm1(-(hi - lo) / lam))  # 004 Eq. 19
+        if self.fractions[3] > 0.0:
+            sel = comp == 3
+            r[sel] = lo * (self.r_near / lo) ** chi[sel]
         r = np.clip(r, lo, hi)
         return r, self.density(r)
 
@@ -127,12 +182,14 @@ class RadialMixture:
         """Mixture density (cm^-1) at r' (0 outside [R_min, R_max])."""
         r = np.asarray(r, float)
         lo, hi, lam = self.r_min, self.r_max, self.lambda0
-        f_log, f_uni, f_exp = self.fractions
+        f_log, f_uni, f_exp, f_near = self.fractions
         inside = (r >= lo) & (r <= hi)
         rs = np.where(inside, r, lo)
         rho = f_log / (rs * np.log(hi / lo)) + f_uni / (hi - lo)
         if f_exp > 0.0:
             rho = rho + f_exp * np.exp(-(rs - lo) / lam) / (lam * -np.expm1(-(hi - lo) / lam))
+        if f_near > 0.0 and self.r_near > lo:
+            rho = rho + np.where(rs <= self.r_near, f_near / (rs * np.log(self.r_near / lo)), 0.0)
         return np.where(inside, rho, 0.0)
 
 

@@ -86,13 +86,12 @@ def sphere_cap_cos_max(r_prime_cm, y_norm_cm: float, radius_cm: float):
 
     theta' is measured from the local vertical Y/|Y|:  |Y + r' n|^2 < R^2  <=>
     cos(theta') < (R^2 - |Y|^2 - r'^2) / (2 r' |Y|); clipped to [-1, 1] (reference 004 Eq. 20 and
-    the sampling of cos theta' "from angles that leave the interaction within the Earth").
+    the sampling of cos theta' "from angles that leave the interaction within the Earth").  One
+    formula, one place: delegates to :func:`nuportal.earth.geometry.cos_theta_max_inside`.
     """
-    r = np.asarray(r_prime_cm, float)
-    if y_norm_cm <= 0.0:
-        return np.where(r < radius_cm, 1.0, -1.0)
-    c = (radius_cm**2 - y_norm_cm**2 - r * r) / (2.0 * r * y_norm_cm)
-    return np.clip(c, -1.0, 1.0)
+    from nuportal.earth.geometry import cos_theta_max_inside
+
+    return cos_theta_max_inside(r_prime_cm, y_norm_cm, radius_cm)
 
 
 class SphericalTarget:
@@ -137,19 +136,29 @@ class UniformSphereTarget(SphericalTarget):
 
 
 class EarthTarget(SphericalTarget):
-    """The Earth: PREM density and layer compositions (reference 004 App. C) via nuportal.earth."""
+    """The Earth: PREM density and layer compositions (reference 004 App. C) via nuportal.earth.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    ocean : bool
+        PREM's 3 km ocean shell (True, the default) or upper-crust rock up to the surface (False:
+        continental sites such as Kamioka); passed to
+        :func:`nuportal.earth.composition.number_densities`.
+    """
+
+    def __init__(self, ocean: bool = True) -> None:
         from nuportal.earth import composition, prem
 
         super().__init__(prem.EARTH_RADIUS_CM)
         self.species = tuple(composition.ELEMENTS)
+        self.ocean = bool(ocean)
         self._composition = composition
 
     def number_densities(self, x_cm):
         """(len(ELEMENTS), N) nuclei per cm^3 at |X| (004 Eq. 45)."""
-        r = np.linalg.norm(np.asarray(x_cm, float), axis=1)
-        return np.asarray(self._composition.number_densities(r), float)
+        x = np.asarray(x_cm, float)
+        r = np.sqrt(np.einsum("ij,ij->i", x, x))
+        return np.asarray(self._composition.number_densities(r, ocean=self.ocean), float)
 
 
 @dataclass(frozen=True)

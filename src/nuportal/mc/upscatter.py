@@ -41,9 +41,15 @@ from nuportal.mc import sampling as S
 from nuportal.mc.events import UpscatterEvents
 from nuportal.mc.targets import local_vertical
 
-__all__ = ["PORTALS", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale"]
+__all__ = ["PORTALS", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale",
+           "auto_stream_shares"]
 
 PORTALS = ("dipole", "mixing")
+#: Default radial mixture (f_log, f_uni, f_exp) and near log-uniform fraction (see simulate).
+DEFAULT_RADIAL_FRACTIONS = (0.25, 0.35, 0.0)
+DEFAULT_NEAR_FRACTION = 0.4
+#: Default fraction of log-uniform energies in the energy mixture.
+DEFAULT_ENERGY_LOG_FRACTION = 0.6
 #: Floor of the forward-angle scale u0 = 1 - cos Theta: below ~1e-12 a double cannot resolve cos Theta.
 U0_FLOOR = 1e-12
 
@@ -58,6 +64,7 @@ class _Context:
     area: float
     mixture: S.RadialMixture
     gamma: float
+    f_log_energy: float
 
 
 def default_r_min_cm(detector) -> float:
@@ -120,31 +127,60 @@ def _sample_position(rng, ctx: _Context, n: int):
     return r, n_hat, omega / rho_r
 
 
-def _sample_chunk(rng, ctx: _Context, s_idx: int, channel, e_range, n: int, n_stream: int) -> dict:
-    """One chunk of one (species, channel) stream as a dict of columns (zero-weight events dropped)."""
-    m = ctx.mass
-    e_nu, rho_e = S.sample_power_law(rng, ctx.gamma, e_range[0], e_range[1], n)
-    r, n_hat, inv_pos = _sample_position(rng, ctx, n)
-    x = ctx.y[None, :] + r[:, None] * n_hat
-    hnl_dir = -n_hat
-    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m)
-    v_in = S.rotate_from_axis(hnl_dir, cos_t, rng.uniform(0.0, 2.0 * np.pi, n))
-    intensity, aux = ctx.source.intensity_at(e_nu, x, v_in)
-    n_s = np.asarray(ctx.target.number_densities(x), float)[s_idx]
-    inside = ctx.target.contains(x)
+def _cross_sections(channel, e_nu, cos_t, m):
+    """(dsigma (2, N) for nu / nubar, E_N (N,)), through the channel's fused method if it has one."""
+    fused = getattr(channel, "dsigma_dcos_and_energy", None)
+    if fused is not None:
+        dsig, e_n = fused(e_nu, cos_t, m)
+        return np.asarray(dsig, float), np.asarray(e_n, float)
     dsig = np.stack([np.asarray(channel.dsigma_dcos(e_nu, cos_t, m, antineutrino=b), float)
                      for b in (False, True)])
-    weight = np.where(valid & inside, ctx.area * n_s * inv_pos * inv_ang / (n_stream * rho_e), 0.0)
-    cols = {"E_nu": e_nu, "E_N": np.asarray(channel.hnl_energy(e_nu, cos_t, m), float) + 0.0 * e_nu,
-            "cos_Theta": cos_t, "X": x, "r": r, "cos_zenith": np.asarray(aux, float), "hnl_dir": hnl_dir,
-            "cos_det": n_hat @ ctx.up, "weight": weight, "intensity": np.asarray(intensity, float),
-            "dsigma": dsig}
+    return dsig, np.asarray(channel.hnl_energy(e_nu, cos_t, m), float) + 0.0 * e_nu
+
+
+def _take(cols: dict, idx) -> dict:
+    return {k: np.take(v, idx, axis=-1 if k in ("intensity", "dsigma") else 0) for k, v in cols.items()}
+
+
+def _sample_chunk(rng, ctx: _Context, s_idx: int, channel, e_range, n: int, n_stream: int) -> dict:
+    """One chunk of one (species, channel) stream as a dict of columns (zero-weight events dropped).
+
+    Order of work: positions first; points where the species is absent (n_s = 0, e.g. nickel outside
+    the core) or outside the target carry zero weight whatever the rest, so they are dropped before
+    the energy, angle, cross section and source are evaluated (the weights of the others are
+    unchanged: every generated event still counts in N_k).  The source, the most expensive part, is
+    evaluated last on events with a non-zero cross section.
+    """
+    m = ctx.mass
+    r, n_hat, inv_pos = _sample_position(rng, ctx, n)
+    x = ctx.y[None, :] + r[:, None] * n_hat
+    n_s = np.asarray(ctx.target.number_densities(x), float)[s_idx]
+    live = np.flatnonzero((n_s > 0.0) & (inv_pos > 0.0) & ctx.target.contains(x))
+    r, n_hat, inv_pos, x, n_s = r[live], n_hat[live], inv_pos[live], x[live], n_s[live]
+    k = live.size
+    e_nu, rho_e = S.sample_energy_mixture(rng, ctx.gamma, ctx.f_log_energy, e_range[0], e_range[1], k)
+    hnl_dir = -n_hat
+    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m)
+    v_in = S.rotate_from_axis(hnl_dir, cos_t, rng.uniform(0.0, 2.0 * np.pi, k))
+    dsig, e_n = _cross_sections(channel, e_nu, cos_t, m)
+    weight = np.where(valid, ctx.area * n_s * inv_pos * inv_ang / (n_stream * rho_e), 0.0)
+    cols = {"E_nu": e_nu, "E_N": e_n, "cos_Theta": cos_t, "X": x, "r": r, "hnl_dir": hnl_dir,
+            "cos_det": n_hat @ ctx.up, "weight": weight, "dsigma": dsig, "v_in": v_in}
     _require_finite(cols)
-    keep = (weight > 0.0) & (dsig.sum(axis=0) > 0.0) & (cols["intensity"].sum(axis=(0, 1)) > 0.0)
-    idx = np.flatnonzero(keep)
-    if idx.size < n:
-        cols = {k: np.take(v, idx, axis=-1 if k in ("intensity", "dsigma") else 0) for k, v in cols.items()}
-    cols["species"] = np.full(idx.size, s_idx, dtype=np.int32)
+    keep = np.flatnonzero((weight > 0.0) & (dsig.sum(axis=0) > 0.0))
+    if keep.size < k:
+        cols = _take(cols, keep)
+    v_in = cols.pop("v_in")
+    if keep.size == 0:
+        return {**cols, "intensity": np.zeros((2, 3, 0)), "cos_zenith": np.zeros(0),
+                "species": np.zeros(0, np.int32)}
+    intensity, aux = ctx.source.intensity_at(cols["E_nu"], cols["X"], v_in)
+    cols["intensity"], cols["cos_zenith"] = np.asarray(intensity, float), np.asarray(aux, float)
+    _require_finite({"intensity": cols["intensity"], "cos_zenith": cols["cos_zenith"]})
+    keep = np.flatnonzero(cols["intensity"].sum(axis=(0, 1)) > 0.0)
+    if keep.size < cols["weight"].size:
+        cols = _take(cols, keep)
+    cols["species"] = np.full(cols["weight"].size, s_idx, dtype=np.int32)
     return cols
 
 
@@ -154,8 +190,8 @@ def _require_finite(cols: dict) -> None:
             raise FloatingPointError(f"non-finite values in the '{name}' column of the upscattering MC")
 
 
-def _streams(channels: Mapping, target, portal: str, stream_shares):
-    """[(species index, channel, share)], validated."""
+def _streams(channels: Mapping, target, portal: str):
+    """[(species index, channel)], validated."""
     streams = []
     for species, chans in channels.items():
         if species not in target.species:
@@ -167,10 +203,89 @@ def _streams(channels: Mapping, target, portal: str, stream_shares):
             streams.append((target.species.index(species), ch))
     if not streams:
         raise NuportalInputError("no upscattering channels given")
-    shares = np.ones(len(streams)) if stream_shares is None else np.asarray(stream_shares, float)
+    return streams
+
+
+def _shares(streams, ctx: _Context, stream_shares, floor: float) -> np.ndarray:
+    """Normalised event shares of the streams: "auto" (estimated contributions), "equal" or numbers."""
+    if isinstance(stream_shares, str) and stream_shares == "auto":
+        shares = auto_stream_shares(streams, ctx, floor) if len(streams) > 1 else np.ones(1)
+    elif stream_shares is None or (isinstance(stream_shares, str) and stream_shares == "equal"):
+        shares = np.ones(len(streams))
+    elif isinstance(stream_shares, str):
+        raise NuportalInputError(f"stream_shares = {stream_shares!r}: use 'auto', 'equal' or numbers")
+    else:
+        shares = np.asarray(stream_shares, float)
     if shares.shape != (len(streams),) or np.any(shares < 0) or shares.sum() <= 0:
         raise NuportalInputError(f"stream_shares must be {len(streams)} non-negative numbers, not all 0")
-    return [(s, ch, f) for (s, ch), f in zip(streams, shares / shares.sum(), strict=True)]
+    return shares / shares.sum()
+
+
+#: Seed of the pilot sample of :func:`auto_stream_shares` (fixed: the shares do not consume the
+#: caller's generator and are reproducible).
+_PILOT_SEED = 20240611
+_PILOT_POINTS = 4096
+_PILOT_ENERGIES = 12
+_PILOT_DIRECTIONS = 16
+_GAUSS_24 = np.polynomial.legendre.leggauss(24)
+
+
+def _channel_sigma(channel, energies, m: float) -> np.ndarray:
+    """Rough sigma(E) (cm^2, nu + nubar average) by 24-point Gauss-Legendre in ln(u + u0), u = 1 - cos.
+
+    Generic (any channel with cos_theta_range / dsigma_dcos) and adequate for the forward 1/Q^2
+    peak, which a linear quadrature in cos Theta misses.  Used only to allocate events.
+    """
+    t, wt = _GAUSS_24
+    cmin, cmax = (np.clip(np.asarray(v, float), -1.0, 1.0) for v in channel.cos_theta_range(energies, m))
+    u_lo, u_hi = 1.0 - cmax, 1.0 - cmin
+    u0 = natural_angle_scale(energies, m) if getattr(channel, "forward", False) else np.ones_like(u_lo)
+    a, b = np.log(u_lo + u0), np.log(u_hi + u0)
+    ln_v = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * t
+    v = np.exp(ln_v)
+    cos_t = np.clip(1.0 - (v - u0[:, None]), -1.0, 1.0)
+    e = np.broadcast_to(energies[:, None], cos_t.shape)
+    ds = sum(np.asarray(channel.dsigma_dcos(e, cos_t, m, antineutrino=bar), float) for bar in (False, True))
+    return np.where(b > a, 0.25 * (b - a) * (ds * v * wt).sum(axis=1), 0.0)
+
+
+def auto_stream_shares(streams, ctx: _Context, floor: float = 0.1) -> np.ndarray:
+    """Shares proportional to an estimate of each (species, channel) stream's event rate.
+
+    estimate_k = D_s * sum_j Delta ln E  E_j <I(E_j)> sigma_k(E_j), where
+
+    * D_s = half the normalised distance-weighted column int dr' dOmega n_s(Y + r' n) (from a pilot
+      sample of the radial mixture; the long-decay-length regime) plus half the normalised mean
+      density within 2 R_min of the detector (the short-decay-length regime);
+    * <I(E_j)> the source intensity at the detector, summed over flavours and nu/nubar, averaged
+      over 16 directions, at 12 log-spaced energies between the lowest threshold and E_max;
+    * sigma_k a rough total cross section (:func:`_channel_sigma`).
+
+    A fraction ``floor`` of the events is shared equally so that no stream is starved.  Any
+    positive shares give exact weights (each stream is its own unbiased estimator); these only
+    reduce the variance.  The pilot uses a fixed seed, not the caller's generator.
+    """
+    prng = np.random.default_rng(_PILOT_SEED)
+    target, m = ctx.target, ctx.mass
+    r, n_hat, inv_pos = _sample_position(prng, ctx, _PILOT_POINTS)
+    x = ctx.y[None, :] + r[:, None] * n_hat
+    far = (np.asarray(target.number_densities(x), float) * inv_pos).mean(axis=1)
+    x_near = ctx.y[None, :] + 2.0 * ctx.mixture.r_min * random_unit_vectors(prng, _PILOT_POINTS)
+    near = (np.asarray(target.number_densities(x_near), float) * target.contains(x_near)).mean(axis=1)
+    column = sum(0.5 * d / d.sum() for d in (far, near) if d.sum() > 0.0)
+    e_min, e_max = (float(v) for v in ctx.source.energy_range)
+    e_lo = max(e_min, min(float(ch.threshold_energy(m)) for _, ch in streams) * (1.0 + 1e-9))
+    energies = np.geomspace(e_lo, e_max, _PILOT_ENERGIES)
+    e_rep = np.repeat(energies, _PILOT_DIRECTIONS)
+    dirs = random_unit_vectors(prng, e_rep.size)
+    intensity, _ = ctx.source.intensity_at(e_rep, np.broadcast_to(ctx.y, dirs.shape), dirs)
+    i_mean = np.asarray(intensity, float).sum(axis=(0, 1)).reshape(_PILOT_ENERGIES, -1).mean(axis=1)
+    dlog = np.log(e_max / e_lo) / (_PILOT_ENERGIES - 1)
+    est = np.array([column[s] * np.sum(dlog * energies * i_mean * _channel_sigma(ch, energies, m))
+                    for s, ch in streams])
+    if not np.all(np.isfinite(est)) or est.sum() <= 0.0:
+        return np.ones(len(streams))
+    return (1.0 - floor) * est / est.sum() + floor / len(streams)
 
 
 def _run_stream(rng, ctx, s_idx, channel, n_stream, chunk_size) -> list:
@@ -188,8 +303,10 @@ def _run_stream(rng, ctx, s_idx, channel, n_stream, chunk_size) -> list:
 
 def simulate(mass: float, portal: str, source, target, detector, channels: Mapping[str, Sequence],
              n_events: int, rng: np.random.Generator, *, energy_index: float = 2.0,
-             r_min_cm: float | None = None, radial_fractions=(0.5, 0.5, 0.0),
-             lambda0_cm: float | None = None, stream_shares=None, chunk_size: int = 200_000,
+             energy_log_fraction: float = DEFAULT_ENERGY_LOG_FRACTION, r_min_cm: float | None = None,
+             radial_fractions=DEFAULT_RADIAL_FRACTIONS, lambda0_cm: float | None = None,
+             near_fraction: float = DEFAULT_NEAR_FRACTION, r_near_cm: float | None = None,
+             stream_shares="auto", share_floor: float = 0.1, chunk_size: int = 200_000,
              metadata: dict | None = None) -> UpscatterEvents:
     """Simulate weighted upscattering events at one HNL mass (reference 004 Eq. 7, App. A).
 
@@ -207,12 +324,23 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
     rng : numpy.random.Generator
     energy_index : float
         gamma of the power-law energy sampling (004 Eq. 16).
+    energy_log_fraction : float
+        Fraction of the energies drawn log-uniformly instead (defensive mixture,
+        :func:`~nuportal.mc.sampling.sample_energy_mixture`): keeps the boosted HNLs that dominate at
+        short decay lengths sampled.
     r_min_cm : float, optional
         R_min of the distance sampling; default :func:`default_r_min_cm`.
     radial_fractions : (f_log, f_uni, f_exp)
         Mixture fractions of :class:`~nuportal.mc.sampling.RadialMixture`; f_exp needs ``lambda0_cm``.
-    stream_shares : array_like, optional
-        Relative numbers of events per (species, channel) stream (default: equal).
+    near_fraction, r_near_cm : float
+        Fraction and upper end (default 10 R_min) of the near log-uniform radial component; all four
+        fractions are normalised together.
+    stream_shares : "auto" | "equal" | None | array_like
+        Relative numbers of events per (species, channel) stream: "auto" (default) proportional to
+        an estimate of each stream's rate with ``share_floor`` spread equally
+        (:func:`auto_stream_shares`); "equal" or None: equal shares; or explicit numbers.
+    share_floor : float
+        Fraction of the events shared equally by all streams under "auto".
     chunk_size : int
         Events per vectorised chunk (bounds memory).
     metadata : dict, optional
@@ -227,13 +355,16 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
         raise NuportalInputError("beam (non-diffuse) sources are not supported by simulate() yet")
     y = np.asarray(detector.position_cm, float).reshape(3)
     r_min = default_r_min_cm(detector) if r_min_cm is None else float(r_min_cm)
-    mixture = S.RadialMixture(r_min, target.max_distance(y), *radial_fractions, lambda0_cm=lambda0_cm)
+    require_range("share_floor", share_floor, 0.0, 1.0)
+    mixture = S.RadialMixture(r_min, target.max_distance(y), *radial_fractions, lambda0_cm=lambda0_cm,
+                              f_near=near_fraction, r_near_cm=r_near_cm)
     ctx = _Context(float(mass), source, target, y, local_vertical(y), float(detector.area_cm2),
-                   mixture, float(energy_index))
-    streams = _streams(channels, target, portal, stream_shares)
-    counts = rng.multinomial(int(n_events), [f for _, _, f in streams])
+                   mixture, float(energy_index), float(energy_log_fraction))
+    streams = _streams(channels, target, portal)
+    shares = _shares(streams, ctx, stream_shares, float(share_floor))
+    counts = rng.multinomial(int(n_events), shares)
     names, parts = [], []
-    for k, ((s_idx, ch, _), n_k) in enumerate(zip(streams, counts, strict=True)):
+    for k, ((s_idx, ch), n_k) in enumerate(zip(streams, counts, strict=True)):
         names.append(f"{target.species[s_idx]}:{ch.name}")
         for part in _run_stream(rng, ctx, s_idx, ch, int(n_k), int(chunk_size)):
             part["channel"] = np.full(part["species"].shape, k, dtype=np.int32)

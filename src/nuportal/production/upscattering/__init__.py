@@ -34,7 +34,8 @@ def channels(portal: str, nucleus: str | Nucleus) -> list[UpscatterChannel]:
     for nucleon in ("p", "n"):
         if nucleon == "n" and nuc.A == nuc.Z:
             continue
-        out.append(NucleonChannel(f"{portal}-{nucleon}-elastic-{nuc.symbol}", portal, nuc, False,
+        # dipole: photon pole dsigma/dt ~ 1/|t| -> forward (log) angle sampling; mixing: flat at small Q^2
+        out.append(NucleonChannel(f"{portal}-{nucleon}-elastic-{nuc.symbol}", portal, nuc, portal == "dipole",
                                   nucleon=nucleon, multiplicity_factor=pauli[nucleon]))
     if portal == "mixing":
         out.append(DISChannel(f"mixing-dis-{nuc.symbol}", portal, nuc, False))

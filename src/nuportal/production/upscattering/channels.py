@@ -66,6 +66,17 @@ class UpscatterChannel:
         """HNL lab energy E_N in GeV."""
         raise NotImplementedError
 
+    def dsigma_dcos_and_energy(self, E_nu, cos_theta, m_N):
+        """(dsigma/dcos for [nu, nubar] (2, N) in cm^2, E_N (N,)) in one call (the MC hot path).
+
+        Default: two :meth:`dsigma_dcos` calls; channels whose cross section is the same for
+        neutrinos and antineutrinos (dipole portal, coherent mixing) evaluate it once.
+        """
+        ds = self.dsigma_dcos(E_nu, cos_theta, m_N, False)
+        same = self.portal == "dipole" or isinstance(self, CoherentChannel)
+        dsb = ds if same else self.dsigma_dcos(E_nu, cos_theta, m_N, True)
+        return np.stack([ds, dsb]), np.asarray(self.hnl_energy(E_nu, cos_theta, m_N), float) + 0.0 * ds
+
     def sigma_total(self, E_nu, m_N, antineutrino=False):
         """Total cross section (cm^2): Gauss-Legendre integral of dsigma/dcos over cos_theta_range."""
         E, m = _check(E_nu, m_N)
@@ -98,7 +109,7 @@ class CoherentChannel(UpscatterChannel):
         above = E > m
         Es = np.where(above, E, m + 1.0)
         k = np.sqrt(Es * Es - m * m)
-        Q2 = np.maximum(kinematics.static_Q2(Es, c, m), 1e-300)
+        Q2 = np.maximum(kinematics.static_Q2(Es, c, m), 1e-100)
         F2 = helm(np.sqrt(Q2), self.nucleus) ** 2
         if self.portal == "dipole":
             ds = dipole.coherent_dsigma_dQ2(Es, Q2, m, self.nucleus.Z, F2)
@@ -151,16 +162,44 @@ class NucleonChannel(UpscatterChannel):
     def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
         """Sum over the physical E_N roots of dsigma/dt |dt/dcos| (cm^2 per nucleus)."""
         E, c, m = _check(E_nu, m_N, cos_theta)
+        roots = kinematics.elastic_roots(E, c, m, self.target_mass)
+        return self._sum_roots(E, c, m, roots, (bool(antineutrino),))[0]
+
+    def dsigma_dcos_and_energy(self, E_nu, cos_theta, m_N):
+        """([nu, nubar] dsigma/dcos (2, N), E_N of :meth:`hnl_energy`) with the roots solved once."""
+        E, c, m = _check(E_nu, m_N, cos_theta)
+        roots = kinematics.elastic_roots(E, c, m, self.target_mass)
+        e_hi, ok_hi, e_lo, ok_lo = roots
+        e_n = np.where(ok_hi, e_hi, np.where(ok_lo, e_lo, E))
+        if self.portal == "dipole":  # same for nu and nubar
+            ds = self._sum_roots(E, c, m, roots, (False,))[0]
+            return np.stack([ds, ds]), e_n
+        return np.stack(self._sum_roots(E, c, m, roots, (False, True))), e_n
+
+    def _root_term(self, E, c, e_n, ok, m, antineutrino):
+        """dsigma/dt |dt/dcos| at one root, 0 where that root is unphysical."""
         M = self.target_mass
-        e_hi, ok_hi, e_lo, ok_lo = kinematics.elastic_roots(E, c, m, M)
-        total = np.zeros_like(E)
-        for e_n, ok in ((e_hi, ok_hi), (e_lo, ok_lo)):
-            en = np.where(ok, e_n, E)
-            t = np.minimum(-2.0 * M * (E - en), -1e-30)
-            jac = kinematics.elastic_dt_dcos(E, c, en, m, M)
-            val = self._dsdt_cm2(E, t, m, antineutrino) * jac
-            total += np.where(ok & np.isfinite(jac), val, 0.0)
-        return total
+        en = np.where(ok, e_n, E)
+        t = np.minimum(-2.0 * M * (E - en), -1e-30)
+        jac = kinematics.elastic_dt_dcos(E, c, en, m, M)
+        val = self._dsdt_cm2(E, t, m, antineutrino) * jac
+        return np.where(ok & np.isfinite(jac), val, 0.0)
+
+    def _sum_roots(self, E, c, m, roots, antis):
+        """Per antineutrino flag: the first physical root on all events, the second root (both physical:
+        near threshold, cos > cos_min) only on those events (form factors once per physical root)."""
+        e_hi, ok_hi, e_lo, ok_lo = roots
+        first, ok1 = np.where(ok_hi, e_hi, e_lo), ok_hi | ok_lo
+        both = np.flatnonzero(np.ravel(ok_hi & ok_lo))
+        out = []
+        for anti in antis:
+            total = np.array(self._root_term(E, c, first, ok1, m, anti), dtype=float)
+            if both.size:
+                sub = [np.ravel(a)[both] for a in (E, c, e_lo, m)]
+                flat = total.reshape(-1)
+                flat[both] += self._root_term(sub[0], sub[1], sub[2], True, sub[3], anti)
+            out.append(total)
+        return out
 
     def hnl_energy(self, E_nu, cos_theta, m_N, antineutrino=False):
         """Lab E_N of the forward (high) root; the low root where only it is physical (cos < 0).

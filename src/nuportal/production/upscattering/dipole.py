@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from nuportal import constants
-from nuportal.nuclear.form_factors import nucleon_F1, nucleon_F2
+from nuportal.production.upscattering._nucleon_ff import dirac_pauli
 
 __all__ = ["coherent_dsigma_dQ2", "nucleon_dsigma_dt"]
 
@@ -55,7 +55,7 @@ def nucleon_dsigma_dt(E, t, m, nucleon: str, M: float) -> np.ndarray:
     """
     alpha = constants.value("alpha_em")
     Q2 = -t
-    f1, f2 = nucleon_F1(Q2, nucleon), nucleon_F2(Q2, nucleon)
+    f1, f2 = dirac_pauli(Q2, nucleon)
     tau = Q2 / (4.0 * M * M)
     ge, gm = f1 - tau * f2, f1 + f2
     c2 = (ge * ge + tau * gm * gm) / (1.0 + tau)

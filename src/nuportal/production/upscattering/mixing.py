@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from nuportal import constants
-from nuportal.nuclear.form_factors import axial_FA, nucleon_F1, nucleon_F2
+from nuportal.nuclear.form_factors import axial_FA
+from nuportal.production.upscattering._nucleon_ff import dirac_pauli
 
 __all__ = ["coherent_dsigma_dQ2", "nc_form_factors", "llewellyn_smith_dsigma_dQ2", "nucleon_dsigma_dQ2",
            "dis_dsigma_dcos_per_nucleon", "DIS_COEFFICIENT_CM2"]
@@ -39,8 +40,9 @@ def nc_form_factors(Q2, nucleon: str) -> tuple[np.ndarray, np.ndarray, np.ndarra
     s2w = constants.value("sin2_theta_W")
     other = {"p": "n", "n": "p"}[nucleon]
     gv = 0.5 - 2.0 * s2w
-    f1 = gv * nucleon_F1(Q2, nucleon) - 0.5 * nucleon_F1(Q2, other)
-    f2 = gv * nucleon_F2(Q2, nucleon) - 0.5 * nucleon_F2(Q2, other)
+    (f1_s, f2_s), (f1_o, f2_o) = dirac_pauli(Q2, nucleon), dirac_pauli(Q2, other)
+    f1 = gv * f1_s - 0.5 * f1_o
+    f2 = gv * f2_s - 0.5 * f2_o
     fa = (0.5 if nucleon == "p" else -0.5) * axial_FA(Q2)
     return f1, f2, fa
 
