@@ -11,9 +11,33 @@ def test_every_indexed_limit_loads_in_GeV():
     for lid, info in limit_index().items():
         m, u = load_limit(lid)
         assert m.size > 10, lid
-        assert np.all((m > 0.005) & (m < 0.5)), lid       # GeV after unit conversion
+        assert np.all((m > 0.0005) & (m < 0.5)), lid      # GeV after unit conversion
         assert np.all((u > 0) & (u <= 1)), lid
-        assert info.cl == 0.9 and info.flavour == "e"
+        assert info.cl == 0.9 and info.flavour in ("e", "mu")
+
+
+def test_mu_limits_indexed_with_correct_units():
+    """|U_mu|^2 curves for reference 001 Fig. 9 (the panel was empty before).  Mass ranges checked
+    against the kinematics: K+ -> mu+ N below m_K - m_mu = 388 MeV, pi+ -> mu+ N below 34 MeV."""
+    from nuportal.plotting import _LIMIT_STYLE
+
+    mu = {i.id: i for i in limits_for("mu")}
+    assert {"NA62-2021-Kmu", "NA62-RK-2017-Kmu", "E949-2015", "KEK-1982-Kmu", "PSI-1987",
+            "PIENU-2019-mu"} <= set(mu)
+    for lid in mu:
+        m, u = load_limit(lid)
+        assert lid in _LIMIT_STYLE
+        kaon = mu[lid].process.startswith("K+")
+        assert np.all(m < (0.3885 if kaon else 0.0339)), lid
+    # NA62 2021 (PLB 816 (2021) 136259): file row "200  2.69182E-08" -> 0.200 GeV (header says GeV)
+    m, u = load_limit("NA62-2021-Kmu")
+    assert m[0] == pytest.approx(0.200) and u[0] == pytest.approx(2.69182e-8)
+    # NA62-RK 2007 data (PLB 772 (2017) 712): 300-375 MeV window of reference 001, ~1e-6 at 300 MeV
+    m, u = load_limit("NA62-RK-2017-Kmu")
+    assert 0.299 < m.min() and m.max() < 0.380 and 1e-7 < np.interp(0.300, m, u) < 3e-6
+    # E949 (PRD 91 (2015) 052001): 1e-7 - 1e-9 for 175-300 MeV (abstract)
+    m, u = load_limit("E949-2015")
+    assert np.all((u > 1e-10) & (u < 3e-7))
 
 
 def test_known_values():

@@ -19,6 +19,12 @@ _LIMIT_STYLE = {
     "KEK-1984": dict(color="tab:purple"),
     "NA62-2020-Ke": dict(color="tab:red"),
     "PS191-1988": dict(color="tab:gray", ls="--"),
+    "NA62-2021-Kmu": dict(color="tab:red"),
+    "NA62-RK-2017-Kmu": dict(color="tab:brown", ls="--"),
+    "E949-2015": dict(color="tab:cyan"),
+    "KEK-1982-Kmu": dict(color="tab:purple"),
+    "PSI-1987": dict(color="tab:olive"),
+    "PIENU-2019-mu": dict(color="tab:green"),
 }
 
 

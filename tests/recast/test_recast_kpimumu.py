@@ -107,8 +107,13 @@ def test_na48_lnv_total():
     n_ul = rolke_lopez(1, 1.16, np.hypot(0.87, 0.12), 0.9).upper
     assert res["n_ul"] == pytest.approx(n_ul, rel=1e-12)
     assert res["br_ul"] == pytest.approx(n_ul / (1.94e11 * cfg.acceptance), rel=1e-12)
-    # reference 001: BR(K -> pi mu mu, LNV) < 8.6e-11.  We get 6.9e-11 (ratio 0.81).  Tolerance 25%:
-    # the LNV acceptance (20.62%) is recalled from PLB 769 (2017) 67, not verified, and the paper's
-    # Rolke-Lopez variant (background model, treatment of N_K/acceptance errors) is not stated; a
-    # 20% shift in A or N_UL is within what these unknowns allow.
-    assert res["br_ul"] == pytest.approx(8.6e-11, rel=0.25)
+    # Our number, pinned: N_UL = 2.772 (bounded Rolke-Lopez, checked independently by a brute-force
+    # profile likelihood, also with b >= 0 imposed: 2.7733 for sigma_b = 0.88), BR_UL = 6.93e-11.
+    assert res["n_ul"] == pytest.approx(2.7722, abs=1e-3)
+    assert res["br_ul"] == pytest.approx(6.930e-11, rel=1e-3)
+    # reference 001 publishes BR < 8.6e-11: we are 19% LOW (ratio 0.806), i.e. NOT reproduced at the
+    # precision of the inputs.  The paper's numbers would need N_UL / (N_K A) = 8.6e-11, e.g.
+    # N_K A = 3.2e10 for our N_UL (A = 16.6% with N_K = 1.94e11).  N_K and the 20.62% acceptance in
+    # the config are unverified recollections of PLB 769 (2017) 67 (config flags them); the test
+    # only documents the size of the gap so that a corrected input shows up here.
+    assert 0.78 < res["br_ul"] / 8.6e-11 < 0.83
