@@ -1,0 +1,200 @@
+"""Atmospheric neutrino intensity at Kamioka: Honda et al. 2014 tables with nuflux's interpolation.
+
+Source: M. Honda et al., Phys. Rev. D 92, 023004 (2015), Super-Kamiokande site, solar minimum,
+azimuth averaged; the tables are those shipped by the PyPI package ``nuflux`` 2.0.7
+(``IPhonda2014_sk_solmin``), converted unchanged into ``data/flux/honda2014_kamioka_solmin.txt``
+by ``scripts/make_honda_table.py``.  Reference 004 (Sec. II, App. A.2) evaluates the same flux
+with nuflux.
+
+Why not depend on nuflux: it pins ``numpy<2`` (our environment uses NumPy 2), is a compiled
+extension evaluated point by point, and returns 0 silently outside its range.  We reproduce its
+"integral-preserving" interpolation (nuflux ``IntegralPreservingFlux::evaluate2D``) exactly:
+
+1. for each cos(zenith) bin, the tabulated values E*Phi are treated as a histogram in log10 E
+   (bins 0.05 wide centred on the nodes); its cumulative integral is fitted by a natural cubic
+   spline whose derivative at log10 E gives E*Phi;
+2. the 20 values so obtained are treated as a histogram in cos(zenith) (bins 0.1 wide on
+   [-1, 1]); the derivative of the natural cubic spline through its cumulative integral gives
+   E*Phi at cos(zenith); dividing by E and by 10^4 gives (GeV cm^2 s sr)^-1.
+
+Both steps are linear in the table values and piecewise quadratic in (log10 E, cos zenith), so
+the whole interpolant is precomputed as 3x3 polynomial coefficients per (energy cell, angle
+cell) and evaluated fully vectorised.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from nuportal.errors import NuportalInputError, require_range
+
+__all__ = ["FLAVOURS", "HondaFlux", "load_honda"]
+
+#: Flavour names, in the column order of the data file.
+FLAVOURS = ("nue", "numu", "nuebar", "numubar")
+_DATA = "data/flux/honda2014_kamioka_solmin.txt"
+_M2_TO_CM2 = 1.0e-4  # (m^2)^-1 -> (cm^2)^-1
+_LOG_BIN = 0.05  # log10 E spacing of the Honda nodes
+_N_COS = 20
+_CHUNK = 1 << 15
+
+
+def _spline_derivative_coefficients(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Piecewise-quadratic coefficients of d/dx of the natural spline through the cumulative histogram.
+
+    Parameters
+    ----------
+    edges : ndarray, shape (M + 1,)
+        Bin edges (increasing).
+    values : ndarray, shape (M, ...)
+        Bin contents (any trailing shape).
+
+    Returns
+    -------
+    ndarray, shape (3, M, ...)
+        Coefficients c[p, m] of (x - edges[m])^(2 - p) on cell m (nuflux ``dumbHistogram`` +
+        ``CubicSpline``, which is a natural cubic spline).
+    """
+    cum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values * np.diff(edges).reshape(
+        (-1,) + (1,) * (values.ndim - 1)), axis=0)])
+    return CubicSpline(edges, cum, bc_type="natural").derivative().c
+
+
+@dataclass(frozen=True, eq=False)
+class HondaFlux:
+    """Tabulated atmospheric neutrino intensity with nuflux's integral-preserving interpolation.
+
+    Attributes
+    ----------
+    log10_e_edges : ndarray, shape (n_E + 1,)
+        Histogram edges in log10(E / GeV).
+    cos_edges : ndarray, shape (21,)
+        Histogram edges in cos(zenith).
+    coefficients : ndarray, shape (4, n_E, 20, 3, 3)
+        Polynomial coefficients of E * intensity (per m^2) on each (energy, angle) cell, powers
+        (2 - p) in d log10 E and (2 - q) in d cos zenith.
+    energy_range : tuple of float
+        (lowest, highest) tabulated energy in GeV: the allowed range of ``intensity``.
+    label : str
+        Where the numbers come from.
+    """
+
+    log10_e_edges: np.ndarray
+    cos_edges: np.ndarray
+    coefficients: np.ndarray
+    energy_range: tuple[float, float]
+    label: str
+
+    @classmethod
+    def from_nodes(cls, energy_GeV: np.ndarray, table_m2: np.ndarray, label: str) -> HondaFlux:
+        """Build the interpolant from Honda nodes.
+
+        Parameters
+        ----------
+        energy_GeV : ndarray, shape (n_E,)
+            Node energies (GeV), log10-spaced by 0.05.
+        table_m2 : ndarray, shape (4, n_E, 20)
+            Intensity in (m^2 s sr GeV)^-1 for ``FLAVOURS``, cos(zenith) bin centres increasing
+            (-0.95 ... 0.95).
+        label : str
+            Source description.
+        """
+        log_e = np.log10(energy_GeV)
+        # nuflux: first edge log10(E_0) - 0.025, then upper edges log10(E_i) + 0.025 of the printed E_i
+        e_edges = np.append(log_e[0] - _LOG_BIN / 2, log_e + _LOG_BIN / 2)
+        cos_edges = np.linspace(-1.0, 1.0, _N_COS + 1)
+        # step 1: energy splines for every (flavour, angle bin): c_e[p, cell_E, flavour, cos_bin]
+        c_e = _spline_derivative_coefficients(e_edges, np.moveaxis(table_m2 * energy_GeV[:, None], 1, 0))
+        # step 2: angle spline is linear in the 20 bin values -> basis coefficients d[q, cell_c, bin]
+        d = _spline_derivative_coefficients(cos_edges, np.eye(_N_COS))
+        coeff = np.einsum("pefk,qck->fecpq", c_e, d)
+        return cls(e_edges, cos_edges, np.ascontiguousarray(coeff),
+                   (float(energy_GeV[0]), float(energy_GeV[-1])), label)
+
+    def intensity(self, E_GeV, cos_zenith, flavour: str) -> np.ndarray:
+        """Atmospheric neutrino intensity dPhi/(dE dOmega) at the surface.
+
+        Parameters
+        ----------
+        E_GeV : array_like
+            Neutrino energy in GeV, within ``energy_range``.
+        cos_zenith : array_like
+            Cosine of the arrival zenith angle (+1: coming straight down), in [-1, 1].
+        flavour : {"nue", "numu", "nuebar", "numubar"}
+
+        Returns
+        -------
+        ndarray
+            Intensity in (GeV cm^2 s sr)^-1 (Honda et al. PRD 92, 023004 with nuflux's
+            integral-preserving interpolation).
+        """
+        if flavour not in FLAVOURS:
+            raise NuportalInputError(f"flavour = {flavour!r} is not one of {', '.join(FLAVOURS)}")
+        return self.intensities(E_GeV, cos_zenith)[FLAVOURS.index(flavour)]
+
+    def intensities(self, E_GeV, cos_zenith) -> np.ndarray:
+        """All four flavours at once, shape (4, ...) in ``FLAVOURS`` order; see :meth:`intensity`."""
+        E = np.asarray(E_GeV, dtype=float)
+        cz = np.asarray(cos_zenith, dtype=float)
+        require_range("E_GeV (Honda 2014 table)", E, *self.energy_range)
+        require_range("cos_zenith", cz, -1.0, 1.0)
+        E, cz = np.broadcast_arrays(E, cz)
+        x, c = np.log10(E).ravel(), cz.ravel()
+        e_phi = np.empty((4, x.size))
+        for start in range(0, x.size, _CHUNK):  # chunks keep the temporaries in cache
+            sl = slice(start, start + _CHUNK)
+            e_phi[:, sl] = self._e_phi(x[sl], c[sl])
+        return (e_phi * (_M2_TO_CM2 / E.ravel())).reshape((4,) + E.shape)
+
+    def _e_phi(self, x: np.ndarray, cz: np.ndarray) -> np.ndarray:
+        """E * intensity per m^2 (4, N) at log10 E = x, by the precomputed cell polynomials."""
+        n_e = len(self.log10_e_edges) - 1
+        step_e = (self.log10_e_edges[-1] - self.log10_e_edges[0]) / n_e  # edges uniform to ~1e-5
+        ie = np.clip(((x - self.log10_e_edges[0]) / step_e).astype(np.intp), 0, n_e - 1)
+        ie = np.clip(ie - (x < self.log10_e_edges[ie]) + (x >= self.log10_e_edges[ie + 1]), 0, n_e - 1)
+        ic = np.clip(((cz + 1.0) / (2.0 / _N_COS)).astype(np.intp), 0, _N_COS - 1)
+        dx = x - self.log10_e_edges[ie]
+        dc = cz - self.cos_edges[ic]
+        px = np.stack([dx * dx, dx, np.ones_like(dx)], axis=-1)
+        pc = np.stack([dc * dc, dc, np.ones_like(dc)], axis=-1)
+        weights = (px[:, :, None] * pc[:, None, :]).reshape(-1, 9)
+        cells = np.take(self._cells, ie * _N_COS + ic, axis=0)  # np.take: much faster than fancy indexing
+        return np.einsum("nfk,nk->fn", cells, weights)
+
+    @property
+    def _cells(self) -> np.ndarray:
+        """Coefficients laid out as (energy cell * 20 + angle cell, flavour, 9) for fast gathers."""
+        return _cell_layout(self)
+
+
+@cache
+def _cell_layout(flux: HondaFlux) -> np.ndarray:
+    """Contiguous (n_cells, 4, 9) copy of ``flux.coefficients`` (cached per flux object)."""
+    c = flux.coefficients
+    return np.ascontiguousarray(np.moveaxis(c, 0, 2).reshape(c.shape[1] * c.shape[2], 4, 9))
+
+
+@cache
+def load_honda() -> HondaFlux:
+    """Honda 2014 intensity at Kamioka, solar minimum (the flux used by reference 004).
+
+    Returns
+    -------
+    HondaFlux
+        Valid for 0.1 GeV <= E <= 10^4 GeV and -1 <= cos(zenith) <= 1.
+    """
+    raw = np.loadtxt(io.StringIO(files("nuportal").joinpath(_DATA).read_text()))
+    energies = np.unique(raw[:, 0])
+    cosz = np.unique(raw[:, 1])
+    ie = np.searchsorted(energies, raw[:, 0])
+    ic = np.searchsorted(cosz, raw[:, 1])
+    table = np.zeros((4, energies.size, cosz.size))
+    table[:, ie, ic] = raw[:, 2:].T
+    label = "Honda et al. PRD 92, 023004 (2015), Kamioka solmin via nuflux 2.0.7"
+    return HondaFlux.from_nodes(energies, table, label)
