@@ -11,9 +11,9 @@ def test_every_indexed_limit_loads_in_GeV():
     for lid, info in limit_index().items():
         m, u = load_limit(lid)
         assert m.size > 10, lid
-        assert np.all((m > 0.0005) & (m < 0.5)), lid      # GeV after unit conversion
-        assert np.all((u > 0) & (u <= 1)), lid
-        assert info.cl == 0.9 and info.flavour in ("e", "mu")
+        assert np.all((m > 0.0005) & (m < 10.0)), lid     # GeV after unit conversion
+        assert np.all((u > 0) & (u <= 1)), lid           # |U|^2, or d in GeV^-1 (all < 1)
+        assert info.cl in (0.9, 0.95) and info.flavour in ("e", "mu", "tau")
 
 
 def test_mu_limits_indexed_with_correct_units():
@@ -53,3 +53,14 @@ def test_known_values():
 def test_unknown_limit():
     with pytest.raises(NuportalInputError, match="unknown limit"):
         load_limit("nope")
+
+
+def test_dipole_limits_are_separate_from_mixing():
+    from nuportal.limits import limits_for, load_limit
+
+    assert all(i.quantity.startswith("|U_") for f in ("e", "mu", "tau") for i in limits_for(f))
+    dip = {i.id for i in limits_for("e", "dipole")}
+    assert "SK-atm-2022-de" in dip and "LSND-de" in dip
+    # reference 004's own Super-K curve (digitised in hnlimits): floor near 5e-7 GeV^-1 around 10-40 MeV
+    m, d = load_limit("SK-atm-2022-de")
+    assert 4e-7 < d.min() < 6e-7 and 0.08 < m.max() < 0.09

@@ -49,9 +49,10 @@ def limit_index() -> dict[str, LimitInfo]:
     return {k: LimitInfo(id=k, **v) for k, v in raw.items()}
 
 
-def limits_for(flavour: str) -> list[LimitInfo]:
-    """Indexed limits on |U_flavour|^2."""
-    return [v for v in limit_index().values() if v.flavour == flavour]
+def limits_for(flavour: str, portal: str = "mixing") -> list[LimitInfo]:
+    """Indexed limits for one flavour: on |U_flavour|^2 (``portal="mixing"``) or d_flavour ("dipole")."""
+    prefix = {"mixing": "|U_", "dipole": "d_"}[portal]
+    return [v for v in limit_index().values() if v.flavour == flavour and v.quantity.startswith(prefix)]
 
 
 def _data_root():

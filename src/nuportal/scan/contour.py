@@ -40,7 +40,8 @@ class ExcludedInterval:
 def log_grid(lo: float, hi: float, n: int) -> np.ndarray:
     """n logarithmically spaced values from lo to hi (both > 0)."""
     if not (lo > 0 and hi > lo and n >= 2):
-        raise NuportalInputError(f"coupling grid ({lo:g}, {hi:g}, n={n}) is invalid: need 0 < lo < hi, n >= 2")
+        raise NuportalInputError(
+            f"coupling grid ({lo:g}, {hi:g}, n={n}) is invalid: need 0 < lo < hi, n >= 2")
     return np.geomspace(lo, hi, n)
 
 

@@ -90,6 +90,12 @@ class AtmStudyConfig(_Frozen):
     description: str
     site: str
     depth_m: float | None = None  # override of the site's tabulated overburden (m)
+    rock_distance_m: float | None = Field(default=None, gt=0)  # nearest rock from the detector centre
+    # PREM as published has a 3 km ocean shell (1.02 g/cm^3), in which a detector 1 km deep would sit.
+    # The four sites are under rock, so by default the shell is replaced by upper crust (2.6 g/cm^3); True
+    # keeps PREM's ocean. It matters for short decay lengths (the ceiling) and, through the nearly
+    # horizontal HNLs produced in the top 3 km, by ~30% on the floor.
+    earth_ocean: bool = False
     live_days: float = Field(gt=0)
     exposure_kt_yr: float | None = Field(default=None, gt=0)
     cl: float = Field(default=0.95, gt=0, lt=1)
