@@ -45,9 +45,22 @@ INCOHERENT_TAGS = ("-p-elastic-", "-n-elastic-")
 MAJORANA = True
 
 
+#: Neutrino energies of the Honda 2014 table (GeV): HNL energies and visible energies lie below the top.
+FLUX_RANGE_GEV = (0.1, 1.0e4)
+
+
 def study_config(experiment) -> AtmStudyConfig:
-    """The study for ``experiment`` (a shipped name, a YAML path or an already loaded config)."""
-    return experiment if isinstance(experiment, AtmStudyConfig) else load_study(experiment)
+    """The study for ``experiment`` (a shipped name, a YAML path or an already loaded config).
+
+    Raises NuportalInputError when a sample's visible-energy window lies outside the flux table.
+    """
+    cfg = experiment if isinstance(experiment, AtmStudyConfig) else load_study(experiment)
+    for name, s in cfg.samples.items():
+        if s.E_vis_min_GeV >= FLUX_RANGE_GEV[1]:
+            raise NuportalInputError(
+                f"sample {name!r}: E_vis_min_GeV = {s.E_vis_min_GeV:g} is outside the allowed range "
+                f"[0, {FLUX_RANGE_GEV[1]:g}) GeV of the atmospheric flux table")
+    return cfg
 
 
 def _check_choice(name: str, value: str, allowed) -> str:
