@@ -100,8 +100,13 @@ def test_auto_shares_follow_contributions_and_keep_weights_exact():
     n_auto = np.bincount(auto.channel, minlength=2)
     # contributions 100 : 1 -> shares 0.9 * 100/101 + 0.05 and 0.9 / 101 + 0.05
     assert n_auto[1] / n_auto.sum() == pytest.approx(0.9 / 101 + 0.05, rel=0.1)
-    tot_a = [(auto.weight * auto.dsigma.sum(0) * auto.intensity.sum((0, 1)))[auto.channel == k].sum()
-             for k in (0, 1)]
-    tot_e = [(equal.weight * equal.dsigma.sum(0) * equal.intensity.sum((0, 1)))[equal.channel == k].sum()
-             for k in (0, 1)]
-    np.testing.assert_allclose(tot_a, tot_e, rtol=0.03)
+    def totals(ev):
+        rate = ev.weight * ev.dsigma.sum(0) * ev.intensity.sum((0, 1))
+        parts = [rate[ev.channel == k] for k in (0, 1)]
+        return np.array([p.sum() for p in parts]), np.array([np.sqrt(np.square(p).sum()) for p in parts])
+
+    (tot_a, err_a), (tot_e, err_e) = totals(auto), totals(equal)
+    # two independent unbiased estimates: agree within 4 combined MC standard deviations (the small
+    # stream has ~2400 events under "auto", a ~4% MC error)
+    assert np.all(np.abs(tot_a - tot_e) < 4.0 * np.hypot(err_a, err_e))
+    assert np.all(np.hypot(err_a, err_e) < 0.05 * tot_e)

@@ -16,6 +16,8 @@ variable), so that the caller forms exact weights ``1 / density``.
   the exclusion ceiling, where the contributing events lie within a few R_min of the detector).
   The density is the full mixture density at each r' (exact mixture weights, independent of which
   component produced the point).
+* :class:`LogUniform` - one log-uniform variable; the upscattering engine uses a product of two
+  (high energy x small distance) as the "corner" component of its joint (E, r') mixture.
 * :func:`sample_forward_angle` - 1 - cos(Theta) for forward-peaked channels (004 Eqs. 21, 22, 24
   with epsilon = 1), with the logarithm shifted by the natural scale u_0 of the channel:
   rho(u) = 1 / [(u + u_0) ln((u_hi + u_0)/(u_lo + u_0))].  With u_0 -> 0 this is exactly 004 Eq. 24
@@ -35,7 +37,7 @@ from nuportal.errors import NuportalInputError, require_range
 
 __all__ = [
     "sample_power_law", "power_law_density", "sample_energy_mixture", "energy_mixture_density",
-    "RadialMixture", "sample_distance", "distance_density",
+    "RadialMixture", "LogUniform", "sample_distance", "distance_density",
     "sample_forward_angle", "forward_angle_density", "sample_uniform_angle",
     "sample_directions_in_cap", "orthonormal_frame", "rotate_from_axis",
 ]
@@ -191,6 +193,27 @@ class RadialMixture:
         if f_near > 0.0 and self.r_near > lo:
             rho = rho + np.where(rs <= self.r_near, f_near / (rs * np.log(self.r_near / lo)), 0.0)
         return np.where(inside, rho, 0.0)
+
+
+class LogUniform:
+    """Log-uniform density 1 / (x ln(hi/lo)) on [lo, hi] (0 outside), 0 < lo < hi."""
+
+    def __init__(self, lo: float, hi: float) -> None:
+        if not 0.0 < lo < hi:
+            raise NuportalInputError(f"log-uniform range must satisfy 0 < lo < hi, got [{lo}, {hi}]")
+        self.lo, self.hi = float(lo), float(hi)
+        self._log = float(np.log(self.hi / self.lo))
+
+    def sample(self, rng: np.random.Generator, n: int):
+        """n values and their density."""
+        x = np.clip(self.lo * np.exp(self._log * rng.random(n)), self.lo, self.hi)
+        return x, self.density(x)
+
+    def density(self, x):
+        """Density at x (0 outside [lo, hi])."""
+        x = np.asarray(x, float)
+        inside = (x >= self.lo) & (x <= self.hi)
+        return np.where(inside, 1.0 / (np.where(inside, x, 1.0) * self._log), 0.0)
 
 
 def sample_distance(rng: np.random.Generator, mixture: RadialMixture, n: int):

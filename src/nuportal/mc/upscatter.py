@@ -21,7 +21,8 @@ stream (species s, channel k) generated N_k times carries the base weight
 
 and contributes w * sum_{nu/nubar, alpha} q_alpha I_alpha dsigma * P_vis * f_vis events per second
 (004 Eq. 30/31 with our samplers; the couplings q_alpha, P_vis and f_vis enter in
-:mod:`nuportal.mc.reweight`).
+:mod:`nuportal.mc.reweight`).  With corner components (``corners`` of :func:`simulate`),
+rho_r(r') rho_E(E) is replaced by the joint mixture density of (E, r') evaluated for every event.
 
 Streams.  Every (species, channel) pair is sampled as its own stream with a fixed share of the
 events (equal shares by default, or ``stream_shares``); each stream is an unbiased estimate of its
@@ -50,8 +51,23 @@ DEFAULT_RADIAL_FRACTIONS = (0.25, 0.35, 0.0)
 DEFAULT_NEAR_FRACTION = 0.4
 #: Default fraction of log-uniform energies in the energy mixture.
 DEFAULT_ENERGY_LOG_FRACTION = 0.6
-#: Floor of the forward-angle scale u0 = 1 - cos Theta: below ~1e-12 a double cannot resolve cos Theta.
-U0_FLOOR = 1e-12
+#: Smallest u = 1 - cos Theta sampled for forward channels (default of ``forward_u_min``).  cos Theta
+#: is a double: 1 - cos is resolved in steps of 1.1e-16, and at TeV energies the channels' Q^2 =
+#: 2E^2 - m^2 - 2 E k cos Theta cancels to an absolute error ~ E^2 * 2.2e-16, so dsigma/dcos is
+#: numerical noise for u < ~1e-15 (at cos Theta == 1 exactly the nucleon channels return values
+#: ~1e15 times too large) and within 3% of the exact expression for u >= 1e-14.  The forward
+#: region u < FORWARD_U_MIN (Theta < 0.14 urad) is therefore excluded from the integral, as
+#: 004 Eq. 24 excludes Theta < Theta_min.
+FORWARD_U_MIN = 1e-14
+#: Floor of the shift u0 of the forward-angle sampling (only keeps the logarithm finite: the
+#: sampling starts at u >= forward_u_min, and the density must follow 1/u down to it; the former
+#: floor of 1e-12 made weights ~ 1e-12/u at TeV energies, the dominant MC variance at the ceiling).
+U0_FLOOR = 1e-300
+#: Default corner components of the joint (E, r') sampling, each (fraction, decades of energy below
+#: E_max, r'_hi / R_min); see :func:`simulate`.  The broad one serves the exclusion ceiling where it
+#: is set by 10 GeV - 1 TeV neutrinos (m_N ~ 0.03 - 0.15 GeV at Super-K), the narrow one where only
+#: the top of the flux table reaches the detector (m_N < 0.01 GeV).
+DEFAULT_CORNERS = ((0.15, 3.0, 4.0), (0.1, 0.4, 1.5))
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,8 @@ class _Context:
     mixture: S.RadialMixture
     gamma: float
     f_log_energy: float
+    u_min: float = FORWARD_U_MIN
+    corners: tuple = ()  # ((fraction, energy decades, r_hi / R_min), ...)
 
 
 def default_r_min_cm(detector) -> float:
@@ -97,18 +115,41 @@ def default_channels(portal: str, target) -> dict:
     return {s: list(channels(portal, get_nucleus(s))) for s in target.species}
 
 
+def _check_corners(corners) -> tuple:
+    out = tuple(tuple(float(v) for v in c) for c in corners)
+    if any(len(c) != 3 for c in out):
+        raise NuportalInputError(f"corners must be (fraction, decades, factor) triples, got {corners}")
+    for f_c, decades, factor in out:
+        require_range("corner fraction", f_c, 0.0, 1.0, high_open=True)
+        require_range("corner decades", decades, 0.0, np.inf, low_open=True, high_open=True)
+        require_range("corner r'/R_min factor", factor, 1.0, np.inf, low_open=True, high_open=True)
+    if sum(c[0] for c in out) >= 1.0:
+        raise NuportalInputError("corner fractions must sum to less than 1 (the main mixture stays)")
+    return out
+
+
 def _check_portal(portal: str) -> None:
     if portal not in PORTALS:
         raise NuportalInputError(f"portal = {portal!r} is not one of {', '.join(PORTALS)}")
 
 
-def _sample_neutrino_angle(rng, channel, e_nu, mass):
-    """(cos Theta, 1/rho_Theta, valid) for one channel (004 Eqs. 21-25 with the shifted log)."""
+def _cos_range(channel, e_nu, mass, u_min: float):
+    """(cos_min, cos_max, valid): the channel's range, cos_max <= 1 - u_min for forward channels."""
     cmin, cmax = (np.asarray(v, float) for v in channel.cos_theta_range(e_nu, mass))
     cmin, cmax = np.clip(cmin, -1.0, 1.0), np.clip(cmax, -1.0, 1.0)
+    if getattr(channel, "forward", False):
+        cmax = np.minimum(cmax, 1.0 - u_min)
     valid = cmax > cmin
-    cmin = np.where(valid, cmin, -1.0)
-    cmax = np.where(valid, cmax, 1.0)
+    return np.where(valid, cmin, -1.0), np.where(valid, cmax, 1.0), valid
+
+
+def _sample_neutrino_angle(rng, channel, e_nu, mass, u_min: float = FORWARD_U_MIN):
+    """(cos Theta, 1/rho_Theta, valid) for one channel (004 Eqs. 21-25 with the shifted log).
+
+    Forward channels: u = 1 - cos Theta in [max(1 - cos_max, u_min), 1 - cos_min] (see
+    :data:`FORWARD_U_MIN`), density 1/[(u + u0) ln(...)] with the natural scale u0.
+    """
+    cmin, cmax, valid = _cos_range(channel, e_nu, mass, u_min)
     if getattr(channel, "forward", False):
         u, dens = S.sample_forward_angle(rng, 1.0 - cmax, 1.0 - cmin, natural_angle_scale(e_nu, mass))
         return 1.0 - u, 1.0 / dens, valid
@@ -116,15 +157,46 @@ def _sample_neutrino_angle(rng, channel, e_nu, mass):
     return cos_t, 1.0 / dens, valid
 
 
+def _sample_direction(rng, ctx: _Context, r):
+    """(n_hat, 1/rho_Omega) of X = Y + r' n_hat (004 Eq. 20: uniform in the cap inside the target)."""
+    cap = ctx.target.direction_cap(r, ctx.y)
+    if cap is None:
+        return random_unit_vectors(rng, r.size), np.full(r.size, 4.0 * np.pi)
+    return S.sample_directions_in_cap(rng, cap[0], cap[1])
+
+
 def _sample_position(rng, ctx: _Context, n: int):
     """(r', n_hat, 1/(rho_r rho_Omega)) of X = Y + r' n_hat (004 Eqs. 19-20, mixture in r')."""
     r, rho_r = ctx.mixture.sample(rng, n)
-    cap = ctx.target.direction_cap(r, ctx.y)
-    if cap is None:
-        n_hat, omega = random_unit_vectors(rng, n), np.full(n, 4.0 * np.pi)
-    else:
-        n_hat, omega = S.sample_directions_in_cap(rng, cap[0], cap[1])
+    n_hat, omega = _sample_direction(rng, ctx, r)
     return r, n_hat, omega / rho_r
+
+
+def _corners(ctx: _Context, e_range) -> list:
+    """[(fraction, LogUniform in E, LogUniform in r')] of the corner components for one stream.
+
+    Energies log-uniform on [max(E_lo, E_max / 10^decades), E_max], distances log-uniform on
+    [R_min, min(factor R_min, R_max)]; components with an empty range or fraction 0 are left out.
+    """
+    e_lo, e_hi = float(e_range[0]), float(e_range[1])
+    r_lo = ctx.mixture.r_min
+    out = []
+    for f_c, decades, factor in ctx.corners:
+        c_lo = max(e_lo, e_hi * 10.0 ** (-decades))
+        r_hi = min(factor * r_lo, ctx.mixture.r_max)
+        if f_c > 0.0 and c_lo < e_hi and r_hi > r_lo:
+            out.append((f_c, S.LogUniform(c_lo, e_hi), S.LogUniform(r_lo, r_hi)))
+    return out
+
+
+def _joint_density(ctx: _Context, corners: list, e_nu, r, e_range):
+    """Full (E, r') mixture density: (1 - sum f_c) rho_r rho_E + sum f_c rho_c,r rho_c,E."""
+    rho = ctx.mixture.density(r) * S.energy_mixture_density(e_nu, ctx.gamma, ctx.f_log_energy,
+                                                            e_range[0], e_range[1])
+    rho = (1.0 - sum(c[0] for c in corners)) * rho
+    for f_c, c_e, c_r in corners:
+        rho = rho + f_c * c_r.density(r) * c_e.density(e_nu)
+    return rho
 
 
 def _cross_sections(channel, e_nu, cos_t, m):
@@ -152,18 +224,34 @@ def _sample_chunk(rng, ctx: _Context, s_idx: int, channel, e_range, n: int, n_st
     evaluated last on events with a non-zero cross section.
     """
     m = ctx.mass
-    r, n_hat, inv_pos = _sample_position(rng, ctx, n)
+    corners = _corners(ctx, e_range)
+    # component of each event: j = 1..len(corners) the corners, 0 the main product of mixtures
+    comp = np.zeros(n, np.int64)
+    if corners:
+        idx = np.searchsorted(np.cumsum([c[0] for c in corners]), rng.random(n), side="right")
+        comp = np.where(idx < len(corners), idx + 1, 0)
+    r, _ = ctx.mixture.sample(rng, n)
+    for j, (_, _, c_r) in enumerate(corners, start=1):
+        sel = comp == j
+        r[sel] = c_r.sample(rng, int(sel.sum()))[0]
+    n_hat, omega = _sample_direction(rng, ctx, r)
     x = ctx.y[None, :] + r[:, None] * n_hat
     n_s = np.asarray(ctx.target.number_densities(x), float)[s_idx]
-    live = np.flatnonzero((n_s > 0.0) & (inv_pos > 0.0) & ctx.target.contains(x))
-    r, n_hat, inv_pos, x, n_s = r[live], n_hat[live], inv_pos[live], x[live], n_s[live]
+    live = np.flatnonzero((n_s > 0.0) & (omega > 0.0) & ctx.target.contains(x))
+    r, n_hat, omega, x, n_s, comp = (a[live] for a in (r, n_hat, omega, x, n_s, comp))
     k = live.size
     e_nu, rho_e = S.sample_energy_mixture(rng, ctx.gamma, ctx.f_log_energy, e_range[0], e_range[1], k)
+    rho = ctx.mixture.density(r) * rho_e
+    if corners:
+        for j, (_, c_e, _) in enumerate(corners, start=1):
+            sel = comp == j
+            e_nu[sel] = c_e.sample(rng, int(sel.sum()))[0]
+        rho = _joint_density(ctx, corners, e_nu, r, e_range)
     hnl_dir = -n_hat
-    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m)
+    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m, ctx.u_min)
     v_in = S.rotate_from_axis(hnl_dir, cos_t, rng.uniform(0.0, 2.0 * np.pi, k))
     dsig, e_n = _cross_sections(channel, e_nu, cos_t, m)
-    weight = np.where(valid, ctx.area * n_s * inv_pos * inv_ang / (n_stream * rho_e), 0.0)
+    weight = np.where(valid, ctx.area * n_s * omega * inv_ang / (n_stream * rho), 0.0)
     cols = {"E_nu": e_nu, "E_N": e_n, "cos_Theta": cos_t, "X": x, "r": r, "hnl_dir": hnl_dir,
             "cos_det": n_hat @ ctx.up, "weight": weight, "dsigma": dsig, "v_in": v_in}
     _require_finite(cols)
@@ -230,14 +318,14 @@ _PILOT_DIRECTIONS = 16
 _GAUSS_24 = np.polynomial.legendre.leggauss(24)
 
 
-def _channel_sigma(channel, energies, m: float) -> np.ndarray:
+def _channel_sigma(channel, energies, m: float, u_min: float = FORWARD_U_MIN) -> np.ndarray:
     """Rough sigma(E) (cm^2, nu + nubar average) by 24-point Gauss-Legendre in ln(u + u0), u = 1 - cos.
 
     Generic (any channel with cos_theta_range / dsigma_dcos) and adequate for the forward 1/Q^2
     peak, which a linear quadrature in cos Theta misses.  Used only to allocate events.
     """
     t, wt = _GAUSS_24
-    cmin, cmax = (np.clip(np.asarray(v, float), -1.0, 1.0) for v in channel.cos_theta_range(energies, m))
+    cmin, cmax, _ = _cos_range(channel, energies, m, u_min)
     u_lo, u_hi = 1.0 - cmax, 1.0 - cmin
     u0 = natural_angle_scale(energies, m) if getattr(channel, "forward", False) else np.ones_like(u_lo)
     a, b = np.log(u_lo + u0), np.log(u_hi + u0)
@@ -281,7 +369,7 @@ def auto_stream_shares(streams, ctx: _Context, floor: float = 0.1) -> np.ndarray
     intensity, _ = ctx.source.intensity_at(e_rep, np.broadcast_to(ctx.y, dirs.shape), dirs)
     i_mean = np.asarray(intensity, float).sum(axis=(0, 1)).reshape(_PILOT_ENERGIES, -1).mean(axis=1)
     dlog = np.log(e_max / e_lo) / (_PILOT_ENERGIES - 1)
-    est = np.array([column[s] * np.sum(dlog * energies * i_mean * _channel_sigma(ch, energies, m))
+    est = np.array([column[s] * np.sum(dlog * energies * i_mean * _channel_sigma(ch, energies, m, ctx.u_min))
                     for s, ch in streams])
     if not np.all(np.isfinite(est)) or est.sum() <= 0.0:
         return np.ones(len(streams))
@@ -307,7 +395,8 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
              radial_fractions=DEFAULT_RADIAL_FRACTIONS, lambda0_cm: float | None = None,
              near_fraction: float = DEFAULT_NEAR_FRACTION, r_near_cm: float | None = None,
              stream_shares="auto", share_floor: float = 0.1, chunk_size: int = 200_000,
-             metadata: dict | None = None) -> UpscatterEvents:
+             metadata: dict | None = None, forward_u_min: float = FORWARD_U_MIN,
+             corners=DEFAULT_CORNERS) -> UpscatterEvents:
     """Simulate weighted upscattering events at one HNL mass (reference 004 Eq. 7, App. A).
 
     Parameters
@@ -345,6 +434,17 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
         Events per vectorised chunk (bounds memory).
     metadata : dict, optional
         Provenance stored with the events (e.g. ``nuportal.io.provenance(config, seed)``).
+    forward_u_min : float
+        Smallest 1 - cos Theta sampled for forward channels (:data:`FORWARD_U_MIN`): the region
+        closer to cos Theta = 1 is outside the double-precision reach of the cross sections.
+    corners : sequence of (fraction, decades, factor)
+        Corner components of the joint (E, r') sampling (default :data:`DEFAULT_CORNERS`): a
+        fraction of the events has E log-uniform in the top ``decades`` of the energy range and r'
+        log-uniform on [R_min, factor R_min].  These are the events that set the top of an
+        exclusion region (short decay lengths: only the most boosted HNLs produced next to the
+        detector survive).  Every event carries the full mixture density
+        (1 - sum f) rho_r(r') rho_E(E) + sum f rho_c,r(r') rho_c,E(E), so the weights stay exact
+        whichever component drew it; ``()`` turns them off.
     """
     require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
     _check_portal(portal)
@@ -356,10 +456,12 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
     y = np.asarray(detector.position_cm, float).reshape(3)
     r_min = default_r_min_cm(detector) if r_min_cm is None else float(r_min_cm)
     require_range("share_floor", share_floor, 0.0, 1.0)
+    require_range("forward_u_min", forward_u_min, 0.0, 1e-3)
+    corners = _check_corners(corners)
     mixture = S.RadialMixture(r_min, target.max_distance(y), *radial_fractions, lambda0_cm=lambda0_cm,
                               f_near=near_fraction, r_near_cm=r_near_cm)
     ctx = _Context(float(mass), source, target, y, local_vertical(y), float(detector.area_cm2),
-                   mixture, float(energy_index), float(energy_log_fraction))
+                   mixture, float(energy_index), float(energy_log_fraction), float(forward_u_min), corners)
     streams = _streams(channels, target, portal)
     shares = _shares(streams, ctx, stream_shares, float(share_floor))
     counts = rng.multinomial(int(n_events), shares)
