@@ -13,7 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/nuportal reproduce 000 --out out/
+	$(BIN)/nuportal reproduce 000 --out out/000
+	$(BIN)/nuportal reproduce 001 --out out/001
+	$(BIN)/nuportal reproduce 002 --out out/002
+	$(BIN)/nuportal reproduce 004 --out out/004
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -23,9 +26,11 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/na62_reach.py
+	$(BIN)/python benchmarks/mc_throughput.py
+	$(BIN)/python benchmarks/atm_contour.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 clean:
 	rm -rf out build *.egg-info src/*.egg-info

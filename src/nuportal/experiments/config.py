@@ -12,13 +12,35 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nuportal.errors import NuportalInputError
 
-__all__ = ["available_configs", "config_path", "load_model"]
+__all__ = ["FrozenModel", "KaonBeam", "available_configs", "config_path", "load_model"]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class FrozenModel(BaseModel):
+    """Base of every configuration model: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KaonBeam(FrozenModel):
+    """Kaon beam and fiducial decay region (z from the target, metres)."""
+
+    momentum_GeV: float = Field(gt=0)
+    momentum_rms_fraction: float = Field(ge=0, lt=0.5)
+    z_decay_min_m: float = Field(ge=0)
+    z_decay_max_m: float
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.z_decay_max_m > self.z_decay_min_m:
+            raise ValueError(f"z_decay_max_m ({self.z_decay_max_m}) must exceed z_decay_min_m "
+                             f"({self.z_decay_min_m})")
+        return self
 
 
 def _config_dir():

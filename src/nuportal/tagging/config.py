@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from nuportal.experiments.config import config_path, load_model
+from nuportal.experiments.config import FrozenModel, KaonBeam, config_path, load_model
 
 __all__ = ["Beam", "Geometry", "Material", "CrossSection", "Selection", "Reference", "Candidate",
            "TagConfig", "load_config"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Beam(_Frozen):
+class Beam(KaonBeam):
     """K+ beam and fiducial decay volume (z from the target, metres)."""
 
-    momentum_GeV: float = Field(gt=0)
-    momentum_rms_fraction: float = Field(ge=0, lt=0.2)
-    z_decay_min_m: float = Field(ge=0)
-    z_decay_max_m: float
     source: str
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if not self.z_decay_max_m > self.z_decay_min_m:
-            raise ValueError(f"z_decay_max_m ({self.z_decay_max_m}) must exceed z_decay_min_m "
-                             f"({self.z_decay_min_m})")
-        return self
 
-
-class Geometry(_Frozen):
+class Geometry(FrozenModel):
     """Circular (annular) acceptances of the STRAW chambers, LKr and MUV3, MNP33 kick; metres, GeV."""
 
     straw_z_m: list[float] = Field(min_length=1)
@@ -60,7 +45,7 @@ class Geometry(_Frozen):
         return self
 
 
-class Material(_Frozen):
+class Material(FrozenModel):
     """A calorimeter layer crossed by the neutrino along z."""
 
     name: str
@@ -75,7 +60,7 @@ class Material(_Frozen):
         return self.thickness_cm * self.density_g_cm3
 
 
-class CrossSection(_Frozen):
+class CrossSection(FrozenModel):
     """Deep-inelastic nu_mu-nucleon cross section, linear in E_nu."""
 
     cc_slope_cm2_per_GeV: float = Field(gt=0, lt=1e-36)
@@ -83,7 +68,7 @@ class CrossSection(_Frozen):
     source: str
 
 
-class Selection(_Frozen):
+class Selection(FrozenModel):
     """Requirements beyond the neutrino hitting the calorimeters, and the non-geometric efficiency."""
 
     require_muon_in_acceptance: bool = True
@@ -93,7 +78,7 @@ class Selection(_Frozen):
     source: str
 
 
-class Reference(_Frozen):
+class Reference(FrozenModel):
     """Numbers quoted in reference 002 that we compare with."""
 
     n_kaon_decays: float = Field(gt=0)
@@ -114,7 +99,7 @@ class Reference(_Frozen):
         return self.n_background_overlaid + self.n_background_misreco
 
 
-class Candidate(_Frozen):
+class Candidate(FrozenModel):
     """The tagged-neutrino candidate of reference 002 (GeV, m, mm)."""
 
     p_kaon_GeV: float = Field(gt=0)
@@ -130,7 +115,7 @@ class Candidate(_Frozen):
     source: str
 
 
-class TagConfig(_Frozen):
+class TagConfig(FrozenModel):
     """Full configuration of the NA62 neutrino-tagging yield estimate."""
 
     name: str

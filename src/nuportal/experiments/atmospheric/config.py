@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from nuportal.errors import NuportalInputError
-from nuportal.experiments.config import available_configs, config_path, load_model
+from nuportal.experiments.config import FrozenModel, available_configs, config_path, load_model
 
 __all__ = ["Reduction", "Background", "Sample", "MonteCarlo", "AtmStudyConfig", "load_study",
            "available_studies", "SECONDS_PER_DAY"]
@@ -23,18 +23,14 @@ SECONDS_PER_DAY = 86400.0
 _PREFIX = "atm_"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Reduction(_Frozen):
+class Reduction(FrozenModel):
     """A multiplicative background reduction with the reason it is assumed."""
 
     factor: float = Field(gt=0, le=1)
     reason: str
 
 
-class Background(_Frozen):
+class Background(FrozenModel):
     """Expected background: raw events times the product of the reductions."""
 
     raw_events: float = Field(gt=0)
@@ -46,7 +42,7 @@ class Background(_Frozen):
         return self.raw_events * math.prod(r.factor for r in self.reductions)
 
 
-class Sample(_Frozen):
+class Sample(FrozenModel):
     """One event sample: visible-energy window (GeV), direction cut, background, observation."""
 
     description: str
@@ -75,7 +71,7 @@ class Sample(_Frozen):
         return self.background.expected if self.observed is None else self.observed
 
 
-class MonteCarlo(_Frozen):
+class MonteCarlo(FrozenModel):
     """Monte Carlo statistics per mass point: start, cap and the target relative error at the boundary."""
 
     n_events: int = Field(default=100_000, ge=1000)
@@ -83,7 +79,7 @@ class MonteCarlo(_Frozen):
     target_rel_error: float = Field(default=0.03, gt=0, lt=1)
 
 
-class AtmStudyConfig(_Frozen):
+class AtmStudyConfig(FrozenModel):
     """An atmospheric-upscattering study at one detector."""
 
     name: str

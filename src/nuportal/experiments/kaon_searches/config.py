@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from nuportal.experiments.config import config_path, load_model
+from nuportal.experiments.config import FrozenModel, config_path, load_model
 
 __all__ = ["Normalisation", "Scan", "Histogram", "AcceptanceModel", "BackgroundComponent",
            "PeakSearchConfig", "LNVTotal", "LifetimeModel", "KPiMuMuConfig", "load_peak_search",
@@ -24,11 +24,7 @@ __all__ = ["Normalisation", "Scan", "Histogram", "AcceptanceModel", "BackgroundC
 PEAK_SEARCHES = ("na62rk_kmu2_2007", "na62_ke2_2015")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Normalisation(_Frozen):
+class Normalisation(FrozenModel):
     """Kaon flux: a selected K_l2 sample (N_lnu, BR(K_l2)) or a number of kaon decays N_K."""
 
     kind: Literal["kl2_sample", "kaon_decays"]
@@ -36,7 +32,7 @@ class Normalisation(_Frozen):
     source: str
 
 
-class Scan(_Frozen):
+class Scan(FrozenModel):
     """Mass hypotheses (GeV) in fixed steps, window m +- k sigma(m), confidence level."""
 
     m_min_GeV: float = Field(gt=0)
@@ -53,7 +49,7 @@ class Scan(_Frozen):
         return self
 
 
-class Histogram(_Frozen):
+class Histogram(FrozenModel):
     """Missing-mass histogram range and bin width (GeV)."""
 
     m_min_GeV: float = Field(ge=0)
@@ -73,7 +69,7 @@ class Histogram(_Frozen):
         return self.m_min_GeV + self.bin_GeV * np.arange(n + 1)
 
 
-class AcceptanceModel(_Frozen):
+class AcceptanceModel(FrozenModel):
     """Piecewise-linear signal acceptance (ratio A_N/A_lnu or absolute A_N) versus m_N (GeV)."""
 
     m_GeV: list[float] = Field(min_length=2)
@@ -91,7 +87,7 @@ class AcceptanceModel(_Frozen):
         return self
 
 
-class BackgroundComponent(_Frozen):
+class BackgroundComponent(FrozenModel):
     """One background source of the synthetic spectrum (shape from kaon-decay kinematics).
 
     process:
@@ -124,7 +120,7 @@ class BackgroundComponent(_Frozen):
         return self
 
 
-class PeakSearchConfig(_Frozen):
+class PeakSearchConfig(FrozenModel):
     """A K+ -> l+ N missing-mass peak search with a synthetic spectrum (reference 001, Sec. 3.2)."""
 
     name: str
@@ -157,7 +153,7 @@ class PeakSearchConfig(_Frozen):
         return np.interp(np.asarray(m_GeV, float), self.acceptance.m_GeV, self.acceptance.value)
 
 
-class LNVTotal(_Frozen):
+class LNVTotal(FrozenModel):
     """NA48/2 LNV K+- -> pi-+ mu+- mu+- counting result and normalisation."""
 
     n_obs: int = Field(ge=0)
@@ -171,7 +167,7 @@ class LNVTotal(_Frozen):
     sources: dict[str, str]
 
 
-class LifetimeModel(_Frozen):
+class LifetimeModel(FrozenModel):
     """Prompt-vertex acceptance model and the prompt limits used for the lifetime scan."""
 
     beam_momentum_GeV: float = Field(gt=0)
@@ -184,7 +180,7 @@ class LifetimeModel(_Frozen):
     m_max_GeV: float = Field(gt=0)
 
 
-class KPiMuMuConfig(_Frozen):
+class KPiMuMuConfig(FrozenModel):
     """NA48/2 K+- -> pi mu mu search (reference 001, Sec. 3.1)."""
 
     name: str

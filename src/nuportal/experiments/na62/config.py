@@ -4,34 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from nuportal.experiments.config import config_path, load_model
+from nuportal.experiments.config import FrozenModel, KaonBeam, config_path, load_model
 
 __all__ = ["Beam", "Detector", "PhotonVeto", "Analysis", "Scenario", "NA62Config", "load_config"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Beam(_Frozen):
+class Beam(KaonBeam):
     """Kaon beam and fiducial decay region (z from the target, metres)."""
 
-    momentum_GeV: float = Field(gt=0)
-    momentum_rms_fraction: float = Field(ge=0, lt=0.5)
-    z_decay_min_m: float = Field(ge=0)
-    z_decay_max_m: float
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if not self.z_decay_max_m > self.z_decay_min_m:
-            raise ValueError(f"z_decay_max_m ({self.z_decay_max_m}) must exceed z_decay_min_m "
-                             f"({self.z_decay_min_m})")
-        return self
-
-
-class Detector(_Frozen):
+class Detector(FrozenModel):
     """Simplified NA62 geometry: STRAW chambers, MNP33 kick, LKr; positions in metres."""
 
     straw_z_m: list[float] = Field(min_length=1)
@@ -65,7 +49,7 @@ class Detector(_Frozen):
         return self
 
 
-class PhotonVeto(_Frozen):
+class PhotonVeto(FrozenModel):
     """Photon-veto model of reference 000, Sec. III."""
 
     theta_max_rad: float = Field(gt=0, lt=3.15)
@@ -74,7 +58,7 @@ class PhotonVeto(_Frozen):
     acceptance_correlation: Literal["factorised", "correlated"] = "factorised"
 
 
-class Analysis(_Frozen):
+class Analysis(FrozenModel):
     """Resolution, window, statistics and Monte Carlo sizes."""
 
     sigma_m2_GeV2: float = Field(gt=0)
@@ -98,7 +82,7 @@ class Analysis(_Frozen):
     n_masses: int = Field(ge=2)
 
 
-class Scenario(_Frozen):
+class Scenario(FrozenModel):
     """A data set: effective number of K+ decays in the fiducial volume."""
 
     label: str
@@ -106,7 +90,7 @@ class Scenario(_Frozen):
     description: str = ""
 
 
-class NA62Config(_Frozen):
+class NA62Config(FrozenModel):
     """Full configuration of the NA62 K+ -> pi0 e+ N sensitivity study."""
 
     name: str
