@@ -18,7 +18,8 @@ def quick_run(tmp_path_factory):
 def test_files_written(quick_run):
     names = {p.name for p in quick_run.iterdir()}
     for f in ("fig2_dipole_e.png", "fig2_dipole_mu.png", "fig2_dipole_tau.png", "fig2d_mixing_tau.png",
-              "fig3_universal_decay_lengths.png", "fig4_floor.png", "fig4_floor.csv", "fig5_dipole_flavours.png",
+              "fig3_universal_decay_lengths.png", "fig4_floor.png", "fig4_floor.csv",
+              "fig5_dipole_flavours.png",
               "pointA_cos_det.png", "pointB_energy.csv", "fig10_projection_dipole_e.png", "summary.json",
               "atm-upscatter_superk_dipole_universal.csv", "atm-upscatter_superk_mixing_tau_inc2.csv",
               "atm-upscatter_dune_mixing_tau.csv", "atm-upscatter_juno_dipole_tau.csv"):
