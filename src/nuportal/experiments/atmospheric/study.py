@@ -27,7 +27,7 @@ from nuportal.experiments.atmospheric.config import AtmStudyConfig, Sample, load
 from nuportal.scan.contour import excluded_interval
 
 __all__ = ["FLAVOURS", "PORTALS", "COUPLING_UNITS", "DEFAULT_GRIDS", "study_config", "engine_inputs",
-           "simulate_mass", "sample_signal", "signal_upper_limit", "mass_point", "point_rate"]
+           "simulate_mass", "signals", "sample_signal", "signal_upper_limit", "mass_point", "point_rate"]
 
 log = logging.getLogger(__name__)
 
@@ -126,33 +126,51 @@ def merge(parts):
     return UpscatterEvents.concatenate(scaled)
 
 
-def _select(events, sample: Sample, channel_scale: dict[str, float] | None):
-    """Apply the sample's direction cut and per-channel weight scales."""
-    weight = events.weight
+def _weight_factor(events, sample: Sample, channel_scale: dict[str, float] | None):
+    """Per-event weight factor of a sample's direction cut and channel scales (None when all 1)."""
+    factor = None
     if channel_scale:
-        factors = np.ones(len(events.channel_names))
+        per_channel = np.ones(len(events.channel_names))
         for k, name in enumerate(events.channel_names):
             for tag, f in channel_scale.items():
                 if tag in name:
-                    factors[k] = f
-        weight = weight * factors[events.channel]
+                    per_channel[k] = f
+        factor = per_channel[events.channel]
     if sample.direction == "upgoing":
         # the photon (or e+e- pair) follows the HNL direction to within ~m_N/E_N: an up-going HNL
         # (arriving from below, cos_det < 0) gives an up-going shower
-        weight = np.where(events.cos_det < 0.0, weight, 0.0)
-    return dataclasses.replace(events, weight=weight)
+        up = (events.cos_det < 0.0).astype(float)
+        factor = up if factor is None else factor * up
+    return factor
+
+
+def signals(events, cfg: AtmStudyConfig, flavours, couplings_internal, variants=None) -> dict:
+    """Expected events and MC relative errors for every (flavour, variant, sample), from one reweighting.
+
+    ``variants`` maps a name to channel scales (e.g. {"_inc2": {"-p-elastic-": 2, "-n-elastic-": 2}});
+    the nominal variant "" is always included. Returns {(flavour, variant, sample): (n (n_c,), rel)}.
+    """
+    from nuportal.mc.reweight import expected_events_many
+
+    keys, requests = [], []
+    for flav in flavours:
+        pattern = FLAVOURS[_check_choice("flavour", flav, tuple(FLAVOURS))]
+        for vname, scale in {"": None, **(variants or {})}.items():
+            for sname, sample in cfg.samples.items():
+                keys.append((flav, vname, sname))
+                requests.append((pattern, sample.window_GeV, _weight_factor(events, sample, scale)))
+    res = expected_events_many(events, couplings_internal, requests, cfg.live_time_s, majorana=MAJORANA)
+    return dict(zip(keys, res, strict=True))
 
 
 def sample_signal(events, cfg: AtmStudyConfig, sample_name: str, flavour: str, couplings_internal,
                   channel_scale: dict[str, float] | None = None):
     """Expected HNL decays in one sample and their MC relative error at each coupling scale."""
-    from nuportal.mc.reweight import expected_events
-
-    sample = cfg.samples[_check_choice("sample", sample_name, tuple(cfg.samples))]
-    pattern = FLAVOURS[_check_choice("flavour", flavour, tuple(FLAVOURS))]
-    sel = _select(events, sample, channel_scale)
-    return expected_events(sel, couplings_internal, pattern, cfg.live_time_s, sample.window_GeV,
-                           majorana=MAJORANA)
+    _check_choice("sample", sample_name, tuple(cfg.samples))
+    one = cfg.model_copy(update={"samples": {sample_name: cfg.samples[sample_name]}})
+    variants = {"_": channel_scale} if channel_scale else None
+    return signals(events, one, (flavour,), couplings_internal, variants)[
+        (flavour, "_" if channel_scale else "", sample_name)]
 
 
 def signal_upper_limit(cfg: AtmStudyConfig, sample_name: str, sys: float, portal: str) -> float:
@@ -224,10 +242,11 @@ def mass_point(mass: float, *, experiment, portal: str, flavours: tuple[str, ...
         events = merge(parts)
         row = {"m_N_GeV": float(mass), "n_generated": float(sum(p.metadata.get("n_generated", 0)
                                                                 for p in parts))}
+        sig = signals(events, cfg, flavours, c, channel_scales)
         for flav in flavours:
-            for vname, scale in variants.items():
-                sig = {k: sample_signal(events, cfg, k, flav, c, scale) for k in cfg.samples}
-                ivs = _intervals(c, sig, cfg, portal, unit)
+            for vname in variants:
+                per_sample = {k: sig[(flav, vname, k)] for k in cfg.samples}
+                ivs = _intervals(c, per_sample, cfg, portal, unit)
                 row.update({f"{flav}{vname}:{k}": v for k, v in ivs.items()})
         total = row["n_generated"]
         if _boundary_error(row) <= cfg.monte_carlo.target_rel_error or total >= cfg.monte_carlo.max_events:
