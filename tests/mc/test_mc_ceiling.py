@@ -1,9 +1,10 @@
-"""The exclusion ceiling (short decay lengths): forward-angle cut, (E, r') corner components.
+"""The exclusion ceiling (short decay lengths): forward angles down to u = 0, (E, r') corner components.
 
 Diagnosis behind these tests (Super-K, dipole d_e, m_N = 0.028 GeV, d = 5.9e-4 GeV^-1, 4e5 events): 96%
 of sum w^2 came from 1 - cos Theta < 1e-12, where the forward sampler was flat (shift floor 1e-12) while
 dsigma/dcos ~ 1/(1 - cos Theta) continues down to ~1e-20 at TeV energies; and at cos Theta == 1 exactly the
-nucleon channels return values ~1e15 too large (cancellation in Q^2).  See nuportal.mc.upscatter.
+cos-based nucleon channels returned values ~1e15 too large (cancellation in Q^2).  The engine now samples
+u = 1 - cos Theta from 0 and the channels evaluate dsigma/du exactly (see nuportal.mc.upscatter).
 """
 
 import numpy as np
@@ -38,13 +39,17 @@ class _Toy:
 
 
 class _Pole(_Toy):
-    """Forward toy: dsigma/dcos = sigma0 / (1 - cos Theta + U_TRUE), a 1/Q^2 pole cut at U_TRUE << 1e-14."""
+    """Forward toy: dsigma/du = sigma0 / (u + U_TRUE), u = 1 - cos Theta, a 1/Q^2 pole cut at U_TRUE << 1e-16
+    (below the resolution of cos Theta: only a u-based method can describe it)."""
 
     name, forward = "pole", True
     U_TRUE = 1e-20
 
+    def dsigma_du(self, e, u, m, antineutrino=False):
+        return np.where(e > m, SIGMA0 / (u + self.U_TRUE), 0.0)
+
     def dsigma_dcos(self, e, c, m, antineutrino=False):
-        return np.where(e > m, SIGMA0 / (1.0 - c + self.U_TRUE), 0.0)
+        return self.dsigma_du(e, 1.0 - c, m, antineutrino)
 
 
 def _lambda(e, scale):
@@ -111,44 +116,53 @@ def test_corners_reduce_ceiling_error():
     assert rel["default"][1] < 1.3 * rel["none"][1], rel
 
 
-def test_forward_cut_and_bounded_weights():
-    """Forward channel: 1 - cos Theta >= forward_u_min, and below the old shift floor (1e-12) the
-    sampling reaches the 1/u pole there.  The total is int_{u_min}^{2} sigma0 du / (u + U_TRUE) relative
-    to the flat toy's sigma0."""
-    ev, _, _ = _centre(_Pole(), 20_000, 7, e_range=(100.0, 1e4), corners=())
+@pytest.mark.parametrize("u_min", [None, 1e-14])
+def test_forward_angles_from_zero_and_optional_cut(u_min):
+    """Forward channel: by default u = 1 - cos Theta is sampled from 0 (FORWARD_U_MIN = 0) and the pole
+    below cos Theta's resolution (u < 1e-16) is followed; ``forward_u_min`` still cuts.  The total is
+    int_{u_min}^{2} sigma0 du / (u + U_TRUE) relative to the flat toy's sigma0 (5%, MC)."""
+    kw = {} if u_min is None else {"forward_u_min": u_min}
+    cut = FORWARD_U_MIN if u_min is None else u_min
+    ev, _, _ = _centre(_Pole(), 20_000, 7, e_range=(100.0, 1e4), corners=(), **kw)
     u = 1.0 - ev.cos_Theta
-    assert u.min() >= FORWARD_U_MIN * (1 - 1e-2)
+    assert u.min() >= cut * (1 - 1e-2)
     assert np.mean(u < 1e-12) > 0.1  # the region the old floor starved
+    if u_min is None:
+        assert FORWARD_U_MIN == 0.0 and np.mean(u == 0.0) > 0.1  # u < 1e-16: cos Theta == 1 exactly
     ev_u, _, _ = _centre(_Toy(), 20_000, 8, e_range=(100.0, 1e4), corners=())
     tot_pole = (ev.weight * ev.dsigma[0] * ev.intensity[0, 0]).sum()
     tot_flat = (ev_u.weight * ev_u.dsigma[0] * ev_u.intensity[0, 0]).sum()
-    expect = np.log((2.0 + _Pole.U_TRUE) / (FORWARD_U_MIN + _Pole.U_TRUE))
+    expect = np.log((2.0 + _Pole.U_TRUE) / (cut + _Pole.U_TRUE))
     assert tot_pole / tot_flat == pytest.approx(expect, rel=0.05)
 
 
-def test_angle_weights_flat_below_old_floor():
-    """Per event, rho_Theta(u) (u + U_TRUE) is constant: the 1/u pole is followed down to u_min."""
+@pytest.mark.parametrize("u_lo", [0.0, 1e-14])
+def test_angle_weights_flat_below_old_floor(u_lo):
+    """Per event, rho_Theta(u) (u + U_TRUE) is constant: the 1/u pole is followed down to u_lo, also from
+    u_lo = 0 with the shift u0 = U_TRUE (no cancellation in u = u0 (e^x - 1))."""
     rng = np.random.default_rng(9)
     n = 50_000
-    u_lo = np.full(n, FORWARD_U_MIN)
-    u_hi = np.full(n, 2.0)
-    u, dens = S.sample_forward_angle(rng, u_lo, u_hi, np.full(n, 1e-300))
+    lo, hi = np.full(n, u_lo), np.full(n, 2.0)
+    u0 = np.full(n, 1e-300 if u_lo else _Pole.U_TRUE)
+    u, dens = S.sample_forward_angle(rng, lo, hi, u0)
+    assert np.all((u >= u_lo) & (u <= 2.0))
     w = 1.0 / ((u + _Pole.U_TRUE) * dens)  # integrand / density
     assert w.max() / w.min() < 1.0 + 1e-6
-    assert np.mean(u < 1e-12) == pytest.approx(np.log(1e-12 / FORWARD_U_MIN) / np.log(2.0 / FORWARD_U_MIN),
-                                               abs=0.01)
+    ref = (1e-12 + _Pole.U_TRUE if not u_lo else 1e-12) / (u_lo + u0[0])
+    assert np.mean(u < 1e-12) == pytest.approx(np.log(ref) / np.log((2.0 + u0[0]) / (u_lo + u0[0])), abs=0.01)
 
 
-def test_real_forward_channels_never_reach_cos_one():
-    """Dipole channels of silicon at TeV energies: no event within forward_u_min of cos Theta = 1 (the
-    nucleon channels are ~1e15 too large at cos Theta == 1) and no single event dominates (the p-elastic
-    pole is damped by 1 - |F|^2: its own spread is larger)."""
+def test_real_forward_channels_reach_cos_one_without_outliers():
+    """Dipole channels of silicon at TeV energies: events at and below u = 1e-16 (cos Theta == 1 in the
+    stored column) carry finite, bounded cross sections (the cos-based nucleon channels were ~1e15 too
+    large at cos Theta == 1) and no single event dominates (the p-elastic pole is damped by 1 - |F|^2: its
+    own spread is larger)."""
     target = UniformSphereTarget(1e8, {"Si": N_DENS})
     det = BoxDetector([0.0, 0.0, 0.0], 1e10, 1e3)
     src = IsotropicPowerLawSource([[I0, 0, 0], [0, 0, 0]], GAMMA, (300.0, 1e4))
     chans = default_channels("dipole", target)
     ev = simulate(0.03, "dipole", src, target, det, chans, 30_000, np.random.default_rng(10))
-    assert (1.0 - ev.cos_Theta).min() >= FORWARD_U_MIN * (1 - 1e-2)
+    assert np.mean(ev.cos_Theta == 1.0) > 0.05
     for k in range(len(ev.channel_names)):
         sel = ev.channel == k
         contrib = (ev.weight * ev.dsigma.sum(0) * ev.intensity.sum((0, 1)))[sel]

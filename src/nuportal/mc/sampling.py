@@ -22,7 +22,8 @@ variable), so that the caller forms exact weights ``1 / density``.
   with epsilon = 1), with the logarithm shifted by the natural scale u_0 of the channel:
   rho(u) = 1 / [(u + u_0) ln((u_hi + u_0)/(u_lo + u_0))].  With u_0 -> 0 this is exactly 004 Eq. 24
   with 1 - cos Theta_min = u_lo; the shift lets the sampling reach u = 0 (Theta_min = 0, allowed for
-  m_N > 0) without truncation, while still covering the 1/Q^2 peak log-uniformly above u_0.
+  m_N > 0) without truncation, while still covering the 1/Q^2 peak log-uniformly above u_0.  The
+  sampled variable is u itself (exact down to u = 0; cos Theta = 1 - u cannot resolve u < 1e-16).
 * :func:`sample_uniform_angle` - cos(Theta) uniform (004 Eqs. 23, 25, epsilon = 0).
 * :func:`sample_directions_in_cap` - unit vectors uniform in the cap cos(theta') <= c_max around an
   axis (004 Eq. 20: cos theta' uniform below the bound that keeps X inside the target).
@@ -239,8 +240,9 @@ def sample_forward_angle(rng: np.random.Generator, u_lo, u_hi, u0):
     """
     u_lo, u_hi, u0 = (np.asarray(v, float) for v in (u_lo, u_hi, u0))
     chi = rng.random(u_lo.shape)
-    a, b = u_lo + u0, u_hi + u0
-    u = np.clip(a * (b / a) ** chi - u0, u_lo, u_hi)
+    x = chi * np.log((u_hi + u0) / (u_lo + u0))
+    # (u_lo + u0) e^x - u0 written without cancellation for u << u0 (u_lo = 0 is the usual case)
+    u = np.clip(u_lo * np.exp(x) + u0 * np.expm1(x), u_lo, u_hi)
     return u, forward_angle_density(u, u_lo, u_hi, u0)
 
 

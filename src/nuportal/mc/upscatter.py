@@ -51,17 +51,16 @@ DEFAULT_RADIAL_FRACTIONS = (0.25, 0.35, 0.0)
 DEFAULT_NEAR_FRACTION = 0.4
 #: Default fraction of log-uniform energies in the energy mixture.
 DEFAULT_ENERGY_LOG_FRACTION = 0.6
-#: Smallest u = 1 - cos Theta sampled for forward channels (default of ``forward_u_min``).  cos Theta
-#: is a double: 1 - cos is resolved in steps of 1.1e-16, and at TeV energies the channels' Q^2 =
-#: 2E^2 - m^2 - 2 E k cos Theta cancels to an absolute error ~ E^2 * 2.2e-16, so dsigma/dcos is
-#: numerical noise for u < ~1e-15 (at cos Theta == 1 exactly the nucleon channels return values
-#: ~1e15 times too large) and within 3% of the exact expression for u >= 1e-14.  The forward
-#: region u < FORWARD_U_MIN (Theta < 0.14 urad) is therefore excluded from the integral, as
-#: 004 Eq. 24 excludes Theta < Theta_min.
-FORWARD_U_MIN = 1e-14
-#: Floor of the shift u0 of the forward-angle sampling (only keeps the logarithm finite: the
-#: sampling starts at u >= forward_u_min, and the density must follow 1/u down to it; the former
-#: floor of 1e-12 made weights ~ 1e-12/u at TeV energies, the dominant MC variance at the ceiling).
+#: Smallest u = 1 - cos Theta sampled for forward channels (default of ``forward_u_min``): 0, the
+#: whole angular range.  The engine samples u itself and the channels evaluate dsigma/du without forming
+#: cos Theta (``dsigma_du``; exact for every u in [0, 2]), so the forward region down to u = 0 (where the
+#: 1/Q^2 peak saturates at u0 = Q^2_min/(2 E k) ~ m^4/(8 E^4), 1e-30 at 10 TeV and 5 MeV) is integrated.
+#: A positive value cuts the region u < forward_u_min out of the integral (as 004 Eq. 24 excludes
+#: Theta < Theta_min); the former default 1e-14, forced by the cancellation of Q^2 = 2E^2 - m^2 -
+#: 2 E k cos Theta in cos-based cross sections, dropped 37-51% of the coherent dipole rate at TeV.
+FORWARD_U_MIN = 0.0
+#: Floor of the shift u0 of the forward-angle sampling (only keeps the logarithm finite where u0
+#: underflows, m_N -> 0; the former floor of 1e-12 made weights ~ 1e-12/u at TeV energies).
 U0_FLOOR = 1e-300
 #: Default corner components of the joint (E, r') sampling, each (fraction, decades of energy below
 #: E_max, r'_hi / R_min); see :func:`simulate`.  The broad one serves the exclusion ceiling where it
@@ -133,28 +132,32 @@ def _check_portal(portal: str) -> None:
         raise NuportalInputError(f"portal = {portal!r} is not one of {', '.join(PORTALS)}")
 
 
-def _cos_range(channel, e_nu, mass, u_min: float):
-    """(cos_min, cos_max, valid): the channel's range, cos_max <= 1 - u_min for forward channels."""
+def _u_range(channel, e_nu, mass, u_min: float):
+    """(u_lo, u_hi, valid) of u = 1 - cos Theta: the channel's range, u_lo >= u_min for forward channels.
+
+    u_lo = 1 - cos_max is exactly 0 where cos_max = 1 (every channel above threshold).
+    """
     cmin, cmax = (np.asarray(v, float) for v in channel.cos_theta_range(e_nu, mass))
-    cmin, cmax = np.clip(cmin, -1.0, 1.0), np.clip(cmax, -1.0, 1.0)
+    u_lo, u_hi = 1.0 - np.clip(cmax, -1.0, 1.0), 1.0 - np.clip(cmin, -1.0, 1.0)
     if getattr(channel, "forward", False):
-        cmax = np.minimum(cmax, 1.0 - u_min)
-    valid = cmax > cmin
-    return np.where(valid, cmin, -1.0), np.where(valid, cmax, 1.0), valid
+        u_lo = np.maximum(u_lo, u_min)
+    valid = u_hi > u_lo
+    return np.where(valid, u_lo, 0.0), np.where(valid, u_hi, 2.0), valid
 
 
 def _sample_neutrino_angle(rng, channel, e_nu, mass, u_min: float = FORWARD_U_MIN):
-    """(cos Theta, 1/rho_Theta, valid) for one channel (004 Eqs. 21-25 with the shifted log).
+    """(u = 1 - cos Theta, 1/rho_Theta, valid) for one channel (004 Eqs. 21-25 with the shifted log).
 
-    Forward channels: u = 1 - cos Theta in [max(1 - cos_max, u_min), 1 - cos_min] (see
-    :data:`FORWARD_U_MIN`), density 1/[(u + u0) ln(...)] with the natural scale u0.
+    Forward channels: u in [max(1 - cos_max, u_min), 1 - cos_min] (see :data:`FORWARD_U_MIN`), density
+    1/[(u + u0) ln(...)] with the natural scale u0; others: cos Theta uniform.  u is returned (not
+    cos Theta, which cannot represent u < 1e-16) and goes to the channels' ``dsigma_du``.
     """
-    cmin, cmax, valid = _cos_range(channel, e_nu, mass, u_min)
+    u_lo, u_hi, valid = _u_range(channel, e_nu, mass, u_min)
     if getattr(channel, "forward", False):
-        u, dens = S.sample_forward_angle(rng, 1.0 - cmax, 1.0 - cmin, natural_angle_scale(e_nu, mass))
-        return 1.0 - u, 1.0 / dens, valid
-    cos_t, dens = S.sample_uniform_angle(rng, cmin, cmax)
-    return cos_t, 1.0 / dens, valid
+        u, dens = S.sample_forward_angle(rng, u_lo, u_hi, natural_angle_scale(e_nu, mass))
+        return u, 1.0 / dens, valid
+    cos_t, dens = S.sample_uniform_angle(rng, 1.0 - u_hi, 1.0 - u_lo)
+    return np.clip(1.0 - cos_t, u_lo, u_hi), 1.0 / dens, valid
 
 
 def _sample_direction(rng, ctx: _Context, r):
@@ -199,15 +202,28 @@ def _joint_density(ctx: _Context, corners: list, e_nu, r, e_range):
     return rho
 
 
-def _cross_sections(channel, e_nu, cos_t, m):
-    """(dsigma (2, N) for nu / nubar, E_N (N,)), through the channel's fused method if it has one."""
-    fused = getattr(channel, "dsigma_dcos_and_energy", None)
-    if fused is not None:
-        dsig, e_n = fused(e_nu, cos_t, m)
-        return np.asarray(dsig, float), np.asarray(e_n, float)
-    dsig = np.stack([np.asarray(channel.dsigma_dcos(e_nu, cos_t, m, antineutrino=b), float)
+def _cross_sections(channel, e_nu, u, m):
+    """(dsigma (2, N) for nu / nubar, E_N (N,)) at u = 1 - cos Theta.
+
+    Through the channel's fused ``dsigma_du_and_energy`` if it has one (the package's channels: exact
+    for all u), else ``dsigma_du``; channels with only cos Theta methods (``dsigma_dcos[_and_energy]``)
+    are called at cos Theta = 1 - u.
+    """
+    for fused, arg in (("dsigma_du_and_energy", u), ("dsigma_dcos_and_energy", 1.0 - u)):
+        if hasattr(channel, fused):
+            dsig, e_n = getattr(channel, fused)(e_nu, arg, m)
+            return np.asarray(dsig, float), np.asarray(e_n, float)
+    cos_t = 1.0 - u
+    return _dsigma_u(channel, e_nu, u, m), np.asarray(channel.hnl_energy(e_nu, cos_t, m), float) + 0.0 * e_nu
+
+
+def _dsigma_u(channel, e_nu, u, m):
+    """dsigma (2, ...) for nu / nubar at u = 1 - cos Theta: ``dsigma_du`` or else ``dsigma_dcos(1 - u)``."""
+    if hasattr(channel, "dsigma_du"):
+        return np.stack([np.asarray(channel.dsigma_du(e_nu, u, m, antineutrino=b), float)
+                         for b in (False, True)])
+    return np.stack([np.asarray(channel.dsigma_dcos(e_nu, 1.0 - u, m, antineutrino=b), float)
                      for b in (False, True)])
-    return dsig, np.asarray(channel.hnl_energy(e_nu, cos_t, m), float) + 0.0 * e_nu
 
 
 def _take(cols: dict, idx) -> dict:
@@ -248,9 +264,10 @@ def _sample_chunk(rng, ctx: _Context, s_idx: int, channel, e_range, n: int, n_st
             e_nu[sel] = c_e.sample(rng, int(sel.sum()))[0]
         rho = _joint_density(ctx, corners, e_nu, r, e_range)
     hnl_dir = -n_hat
-    cos_t, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m, ctx.u_min)
+    u, inv_ang, valid = _sample_neutrino_angle(rng, channel, e_nu, m, ctx.u_min)
+    cos_t = 1.0 - u  # stored and used for v_in only (flux direction); the cross sections take u
     v_in = S.rotate_from_axis(hnl_dir, cos_t, rng.uniform(0.0, 2.0 * np.pi, k))
-    dsig, e_n = _cross_sections(channel, e_nu, cos_t, m)
+    dsig, e_n = _cross_sections(channel, e_nu, u, m)
     weight = np.where(valid, ctx.area * n_s * omega * inv_ang / (n_stream * rho), 0.0)
     cols = {"E_nu": e_nu, "E_N": e_n, "cos_Theta": cos_t, "X": x, "r": r, "hnl_dir": hnl_dir,
             "cos_det": n_hat @ ctx.up, "weight": weight, "dsigma": dsig, "v_in": v_in}
@@ -321,19 +338,18 @@ _GAUSS_24 = np.polynomial.legendre.leggauss(24)
 def _channel_sigma(channel, energies, m: float, u_min: float = FORWARD_U_MIN) -> np.ndarray:
     """Rough sigma(E) (cm^2, nu + nubar average) by 24-point Gauss-Legendre in ln(u + u0), u = 1 - cos.
 
-    Generic (any channel with cos_theta_range / dsigma_dcos) and adequate for the forward 1/Q^2
-    peak, which a linear quadrature in cos Theta misses.  Used only to allocate events.
+    Generic (any channel with cos_theta_range and dsigma_du or dsigma_dcos) and adequate for the forward
+    1/Q^2 peak, which a linear quadrature in cos Theta misses.  Used only to allocate events.
     """
     t, wt = _GAUSS_24
-    cmin, cmax, _ = _cos_range(channel, energies, m, u_min)
-    u_lo, u_hi = 1.0 - cmax, 1.0 - cmin
+    u_lo, u_hi, _ = _u_range(channel, energies, m, u_min)
     u0 = natural_angle_scale(energies, m) if getattr(channel, "forward", False) else np.ones_like(u_lo)
     a, b = np.log(u_lo + u0), np.log(u_hi + u0)
     ln_v = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * t
     v = np.exp(ln_v)
-    cos_t = np.clip(1.0 - (v - u0[:, None]), -1.0, 1.0)
-    e = np.broadcast_to(energies[:, None], cos_t.shape)
-    ds = sum(np.asarray(channel.dsigma_dcos(e, cos_t, m, antineutrino=bar), float) for bar in (False, True))
+    u = np.clip(v - u0[:, None], u_lo[:, None], u_hi[:, None])
+    e = np.broadcast_to(energies[:, None], u.shape)
+    ds = _dsigma_u(channel, e, u, m).sum(axis=0)
     return np.where(b > a, 0.25 * (b - a) * (ds * v * wt).sum(axis=1), 0.0)
 
 
@@ -435,8 +451,9 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
     metadata : dict, optional
         Provenance stored with the events (e.g. ``nuportal.io.provenance(config, seed)``).
     forward_u_min : float
-        Smallest 1 - cos Theta sampled for forward channels (:data:`FORWARD_U_MIN`): the region
-        closer to cos Theta = 1 is outside the double-precision reach of the cross sections.
+        Smallest 1 - cos Theta sampled for forward channels (default :data:`FORWARD_U_MIN` = 0: the
+        whole forward peak, the channels' ``dsigma_du`` being exact down to u = 0); a positive value
+        cuts Theta < arccos(1 - forward_u_min) out of the integral.
     corners : sequence of (fraction, decades, factor)
         Corner components of the joint (E, r') sampling (default :data:`DEFAULT_CORNERS`): a
         fraction of the events has E log-uniform in the top ``decades`` of the energy range and r'

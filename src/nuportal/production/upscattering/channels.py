@@ -5,6 +5,11 @@ of the element for unit coupling (dipole d = 1 GeV^-1, mixing |U|^2 = 1) and 0 o
 range.  Nucleon channels are already multiplied by their multiplicity: dipole protons Z (1 - |F|^2),
 dipole neutrons (A - Z) (reference 004 Eq. 32); mixing protons Z (1 - |F|^2) and neutrons
 (A - Z)(1 - |F|^2) (the coherent weak charge involves both); the free proton has multiplicity 1.
+
+Forward region.  The primary methods take u = 1 - cos(Theta) (``dsigma_du``, ``dsigma_du_and_energy``) and
+are exact to rounding for all u in [0, 2], including u = 0 and u < 1e-16, which cos(Theta) cannot
+represent (see :mod:`~nuportal.production.upscattering.kinematics`); dsigma/du = dsigma/dcos at
+cos = 1 - u, and the ``dsigma_dcos`` methods call them with u = 1 - cos(Theta).
 """
 
 from __future__ import annotations
@@ -31,6 +36,11 @@ DIS_MEAN_Y = {False: 0.48, True: 0.33}
 _N_GAUSS = 256
 
 
+#: Smallest u0 of the ln(u + u0) quadrature of :meth:`UpscatterChannel.sigma_total` (only m_N = 0 has a
+#: smaller natural scale; a coherent dipole cross section is log-divergent there anyway).
+_U0_QUADRATURE_FLOOR = 1e-40
+
+
 def _check(E_nu, m_N, cos_theta=None):
     require_range("E_nu", E_nu, 0.0, np.inf, low_open=True)
     require_range("m_N", m_N, 0.0, np.inf)
@@ -39,6 +49,20 @@ def _check(E_nu, m_N, cos_theta=None):
     arrs = [np.asarray(x, dtype=float) for x in ((E_nu, cos_theta, m_N) if cos_theta is not None
                                                    else (E_nu, m_N))]
     return np.broadcast_arrays(*arrs)
+
+
+def _check_u(E_nu, m_N, u):
+    """Validated, broadcast float arrays (E, u, m); u = 1 - cos(Theta) in [0, 2]."""
+    require_range("E_nu", E_nu, 0.0, np.inf, low_open=True)
+    require_range("m_N", m_N, 0.0, np.inf)
+    require_range("u = 1 - cos_theta", u, 0.0, 2.0)
+    return np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (E_nu, u, m_N)))
+
+
+def _u_of_cos(E_nu, cos_theta, m_N):
+    """u = 1 - cos(Theta) after validating cos(Theta) (exact for cos >= 0.5)."""
+    E, c, m = _check(E_nu, m_N, cos_theta)
+    return E, 1.0 - c, m
 
 
 @dataclass(frozen=True)
@@ -58,43 +82,61 @@ class UpscatterChannel:
         """(cos_min, cos_max) of the HNL lab angle; cos_min = cos_max = 1 below threshold."""
         raise NotImplementedError
 
-    def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
-        """dsigma/dcos(Theta) in cm^2 per nucleus (unit coupling)."""
+    def dsigma_du(self, E_nu, u, m_N, antineutrino=False):
+        """dsigma/du in cm^2 per nucleus (unit coupling), u = 1 - cos(Theta) in [0, 2], exact near u = 0."""
         raise NotImplementedError
 
     def hnl_energy(self, E_nu, cos_theta, m_N, antineutrino=False):
         """HNL lab energy E_N in GeV."""
         raise NotImplementedError
 
-    def dsigma_dcos_and_energy(self, E_nu, cos_theta, m_N):
-        """(dsigma/dcos for [nu, nubar] (2, N) in cm^2, E_N (N,)) in one call (the MC hot path).
+    def _hnl_energy_u(self, E, u, m):
+        """E_N (GeV) at u = 1 - cos(Theta) for validated arrays (default: E_N = E_nu)."""
+        return E * 1.0
 
-        Default: two :meth:`dsigma_dcos` calls; channels whose cross section is the same for
-        neutrinos and antineutrinos (dipole portal, coherent mixing) evaluate it once.
+    def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
+        """dsigma/dcos(Theta) in cm^2 per nucleus (unit coupling): :meth:`dsigma_du` at u = 1 - cos."""
+        E, u, m = _u_of_cos(E_nu, cos_theta, m_N)
+        return self.dsigma_du(E, u, m, antineutrino)
+
+    def _same_for_antineutrinos(self) -> bool:
+        return self.portal == "dipole" or isinstance(self, CoherentChannel)
+
+    def dsigma_du_and_energy(self, E_nu, u, m_N):
+        """(dsigma/du for [nu, nubar] (2, N) in cm^2, E_N (N,)) in one call (the MC hot path).
+
+        Default: two :meth:`dsigma_du` calls; channels whose cross section is the same for neutrinos and
+        antineutrinos (dipole portal, coherent mixing) evaluate it once.
         """
-        ds = self.dsigma_dcos(E_nu, cos_theta, m_N, False)
-        same = self.portal == "dipole" or isinstance(self, CoherentChannel)
-        dsb = ds if same else self.dsigma_dcos(E_nu, cos_theta, m_N, True)
-        return np.stack([ds, dsb]), np.asarray(self.hnl_energy(E_nu, cos_theta, m_N), float) + 0.0 * ds
+        E, u, m = _check_u(E_nu, m_N, u)
+        ds = self.dsigma_du(E, u, m, False)
+        dsb = ds if self._same_for_antineutrinos() else self.dsigma_du(E, u, m, True)
+        return np.stack([ds, dsb]), np.asarray(self._hnl_energy_u(E, u, m), float) + 0.0 * ds
+
+    def dsigma_dcos_and_energy(self, E_nu, cos_theta, m_N):
+        """:meth:`dsigma_du_and_energy` at u = 1 - cos(Theta)."""
+        E, u, m = _u_of_cos(E_nu, cos_theta, m_N)
+        return self.dsigma_du_and_energy(E, u, m)
 
     def sigma_total(self, E_nu, m_N, antineutrino=False):
-        """Total cross section (cm^2): Gauss-Legendre integral of dsigma/dcos over cos_theta_range.
+        """Total cross section (cm^2): Gauss-Legendre integral of dsigma/du over the angular range.
 
-        The nodes are uniform in v = ln(1 - cos + u0), u0 = (E - k)^2 / (2 E k) (Q^2 = 2 E k (1 - cos + u0)
-        for static kinematics), so the forward 1/Q^2 peak of coherent scattering is resolved: a
-        linear grid in cos misses it (up to a factor 4 low, found against DarkNews).
+        The nodes are uniform in v = ln(u + u0), u = 1 - cos, u0 = Q^2_min / (2 E k) (Q^2 = 2 E k (u + u0)
+        for static kinematics; floored at 1e-40), so the forward 1/Q^2 peak of coherent scattering is
+        resolved down to u = 0: a linear grid in cos misses it (up to a factor 4 low, found against
+        DarkNews).
         """
         E, m = _check(E_nu, m_N)
         lo, hi = self.cos_theta_range(E, m)
-        k = np.sqrt(np.clip(E * E - m * m, 0.0, None))
-        u0 = np.maximum((E - k) ** 2 / np.maximum(2.0 * E * k, 1e-300), 1e-14)
+        u0 = kinematics.static_angle_scale(E, m)
+        u0 = np.where(np.isfinite(u0), np.maximum(u0, _U0_QUADRATURE_FLOOR), 1.0)
         v_lo, v_hi = np.log(1.0 - hi + u0), np.log(1.0 - lo + u0)
         x, w = np.polynomial.legendre.leggauss(_N_GAUSS)
         half = 0.5 * (v_hi - v_lo)
         v = 0.5 * (v_hi + v_lo)[..., None] + half[..., None] * x
-        u = np.exp(v)
-        c = np.clip(1.0 - (u - u0[..., None]), -1.0, 1.0)
-        vals = self.dsigma_dcos(E[..., None], c, m[..., None], antineutrino) * u
+        ushift = np.exp(v)
+        u = np.clip(ushift - u0[..., None], 0.0, 2.0)
+        vals = self.dsigma_du(E[..., None], u, m[..., None], antineutrino) * ushift
         return (vals * w).sum(axis=-1) * half
 
 
@@ -113,19 +155,23 @@ class CoherentChannel(UpscatterChannel):
         below = E < m
         return np.where(below, 1.0, lo), hi
 
-    def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
-        """dsigma/dcos = 2 E k dsigma/dQ^2 with |F|^2 = Helm^2 (cm^2); see dipole/mixing modules."""
-        E, c, m = _check(E_nu, m_N, cos_theta)
+    def dsigma_du(self, E_nu, u, m_N, antineutrino=False):
+        """dsigma/du = 2 E k dsigma/dQ^2 at Q^2 = Q^2_min + 2 E k u, |F|^2 = Helm^2 (cm^2).
+
+        Dipole: :func:`~nuportal.production.upscattering.dipole.coherent_dsigma_du` (exact at u -> 0);
+        mixing: :func:`~nuportal.production.upscattering.mixing.coherent_dsigma_dQ2` (no cancellation).
+        """
+        E, u, m = _check_u(E_nu, m_N, u)
         above = E > m
         Es = np.where(above, E, m + 1.0)
-        k = np.sqrt(Es * Es - m * m)
-        Q2 = np.maximum(kinematics.static_Q2(Es, c, m), 1e-100)
+        Q2 = kinematics.static_Q2_u(Es, u, m)
         F2 = helm(np.sqrt(Q2), self.nucleus) ** 2
         if self.portal == "dipole":
-            ds = dipole.coherent_dsigma_dQ2(Es, Q2, m, self.nucleus.Z, F2)
+            ds = dipole.coherent_dsigma_du(Es, u, m, self.nucleus.Z, F2)
         else:
-            ds = mixing.coherent_dsigma_dQ2(Es, Q2, m, self.nucleus.weak_charge, F2)
-        return np.where(above, ds * 2.0 * Es * k * GEV2_TO_CM2, 0.0)
+            k = kinematics.static_momentum(Es, m)
+            ds = mixing.coherent_dsigma_dQ2(Es, Q2, m, self.nucleus.weak_charge, F2) * 2.0 * Es * k
+        return np.where(above, ds * GEV2_TO_CM2, 0.0)
 
     def hnl_energy(self, E_nu, cos_theta, m_N, antineutrino=False):
         """E_N = E_nu (elastic on an infinitely heavy nucleus)."""
@@ -169,47 +215,62 @@ class NucleonChannel(UpscatterChannel):
             weight = weight * (1.0 - helm(np.sqrt(np.maximum(-t, 0.0)), self.nucleus) ** 2)
         return ds * weight * GEV2_TO_CM2
 
-    def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
-        """Sum over the physical E_N roots of dsigma/dt |dt/dcos| (cm^2 per nucleus)."""
-        E, c, m = _check(E_nu, m_N, cos_theta)
-        roots = kinematics.elastic_roots(E, c, m, self.target_mass)
-        return self._sum_roots(E, c, m, roots, (bool(antineutrino),))[0]
+    def _roots(self, E, u, m):
+        return kinematics.elastic_roots_u(E, u, m, self.target_mass)
 
-    def dsigma_dcos_and_energy(self, E_nu, cos_theta, m_N):
-        """([nu, nubar] dsigma/dcos (2, N), E_N of :meth:`hnl_energy`) with the roots solved once."""
-        E, c, m = _check(E_nu, m_N, cos_theta)
-        roots = kinematics.elastic_roots(E, c, m, self.target_mass)
-        e_hi, ok_hi, e_lo, ok_lo = roots
-        e_n = np.where(ok_hi, e_hi, np.where(ok_lo, e_lo, E))
+    def dsigma_du(self, E_nu, u, m_N, antineutrino=False):
+        """Sum over the physical E_N roots of dsigma/dt |dt/du| (cm^2 per nucleus), exact near u = 0."""
+        E, u, m = _check_u(E_nu, m_N, u)
+        return self._sum_roots(E, u, m, self._roots(E, u, m), (bool(antineutrino),))[0]
+
+    def dsigma_du_and_energy(self, E_nu, u, m_N):
+        """([nu, nubar] dsigma/du (2, N), E_N of :meth:`hnl_energy`) with the roots solved once."""
+        E, u, m = _check_u(E_nu, m_N, u)
+        roots = self._roots(E, u, m)
+        e_n = self._pick_energy(E, roots)
         if self.portal == "dipole":  # same for nu and nubar
-            ds = self._sum_roots(E, c, m, roots, (False,))[0]
+            ds = self._sum_roots(E, u, m, roots, (False,))[0]
             return np.stack([ds, ds]), e_n
-        return np.stack(self._sum_roots(E, c, m, roots, (False, True))), e_n
+        return np.stack(self._sum_roots(E, u, m, roots, (False, True))), e_n
 
-    def _root_term(self, E, c, e_n, ok, m, antineutrino):
-        """dsigma/dt |dt/dcos| at one root, 0 where that root is unphysical."""
+    @staticmethod
+    def _pick_energy(E, roots):
+        e_hi, ok_hi, e_lo, ok_lo = roots[:4]
+        return np.where(ok_hi, e_hi, np.where(ok_lo, e_lo, E))  # E where no root (dsigma = 0 there)
+
+    def _root_term(self, E, u, e_n, nu, ok, m, antineutrino):
+        """dsigma/dt |dt/du| at one root (t = -2 M nu), 0 where that root is unphysical.
+
+        t < 0 for every physical root with m_N > 0; t = 0 (m_N = 0 at u = 0, where the dipole's
+        dsigma/dt ~ 1/|t| has its pole) gives 0.
+        """
         M = self.target_mass
         en = np.where(ok, e_n, E)
-        t = np.minimum(-2.0 * M * (E - en), -1e-30)
-        jac = kinematics.elastic_dt_dcos(E, c, en, m, M)
+        t = -2.0 * M * np.where(ok, nu, 1.0)
+        live = ok & (t < 0.0)
+        t = np.where(live, t, -1.0)
+        jac = kinematics.elastic_dt_du(E, u, en, m, M)
         val = self._dsdt_cm2(E, t, m, antineutrino) * jac
-        return np.where(ok & np.isfinite(jac), val, 0.0)
+        return np.where(live & np.isfinite(jac), val, 0.0)
 
-    def _sum_roots(self, E, c, m, roots, antis):
+    def _sum_roots(self, E, u, m, roots, antis):
         """Per antineutrino flag: the first physical root on all events, the second root (both physical:
         near threshold, cos > cos_min) only on those events (form factors once per physical root)."""
-        e_hi, ok_hi, e_lo, ok_lo = roots
-        first, ok1 = np.where(ok_hi, e_hi, e_lo), ok_hi | ok_lo
+        e_hi, ok_hi, e_lo, ok_lo, nu_hi, nu_lo = roots
+        first, nu1, ok1 = np.where(ok_hi, e_hi, e_lo), np.where(ok_hi, nu_hi, nu_lo), ok_hi | ok_lo
         both = np.flatnonzero(np.ravel(ok_hi & ok_lo))
         out = []
         for anti in antis:
-            total = np.array(self._root_term(E, c, first, ok1, m, anti), dtype=float)
+            total = np.array(self._root_term(E, u, first, nu1, ok1, m, anti), dtype=float)
             if both.size:
-                sub = [np.ravel(a)[both] for a in (E, c, e_lo, m)]
+                sub = [np.ravel(a)[both] for a in (E, u, e_lo, nu_lo, m)]
                 flat = total.reshape(-1)
-                flat[both] += self._root_term(sub[0], sub[1], sub[2], True, sub[3], anti)
+                flat[both] += self._root_term(sub[0], sub[1], sub[2], sub[3], True, sub[4], anti)
             out.append(total)
         return out
+
+    def _hnl_energy_u(self, E, u, m):
+        return self._pick_energy(E, self._roots(E, u, m))
 
     def hnl_energy(self, E_nu, cos_theta, m_N, antineutrino=False):
         """Lab E_N of the forward (high) root; the low root where only it is physical (cos < 0).
@@ -217,33 +278,31 @@ class NucleonChannel(UpscatterChannel):
         Where both roots are physical (near threshold, cos > cos_min > -1) this returns the high one;
         use :meth:`sample_hnl_energy` to pick a root with probability proportional to its dsigma/dcos.
         """
-        E, c, m = _check(E_nu, m_N, cos_theta)
-        e_hi, ok_hi, e_lo, ok_lo = kinematics.elastic_roots(E, c, m, self.target_mass)
-        return np.where(ok_hi, e_hi, np.where(ok_lo, e_lo, E))  # E where no root (dsigma = 0 there)
+        E, u, m = _u_of_cos(E_nu, cos_theta, m_N)
+        return self._hnl_energy_u(E, u, m)
 
     def sample_hnl_energy(self, E_nu, cos_theta, m_N, rng: np.random.Generator, antineutrino=False):
         """E_N choosing between the two roots with probability proportional to each root's dsigma/dcos."""
-        E, c, m = _check(E_nu, m_N, cos_theta)
-        M = self.target_mass
-        e_hi, ok_hi, e_lo, ok_lo = kinematics.elastic_roots(E, c, m, M)
-        w = []
-        for e_n, ok in ((e_hi, ok_hi), (e_lo, ok_lo)):
-            en = np.where(ok, e_n, E)
-            t = np.minimum(-2.0 * M * (E - en), -1e-30)
-            val = self._dsdt_cm2(E, t, m, antineutrino) * kinematics.elastic_dt_dcos(E, c, en, m, M)
-            w.append(np.where(ok & np.isfinite(val), val, 0.0))
+        E, u, m = _u_of_cos(E_nu, cos_theta, m_N)
+        e_hi, ok_hi, e_lo, ok_lo, nu_hi, nu_lo = self._roots(E, u, m)
+        w = [self._root_term(E, u, e_n, nu, ok, m, antineutrino)
+             for e_n, nu, ok in ((e_hi, nu_hi, ok_hi), (e_lo, nu_lo, ok_lo))]
         p_hi = np.divide(w[0], w[0] + w[1], out=ok_hi.astype(float), where=(w[0] + w[1]) > 0)
         return np.where(rng.random(E.shape) < p_hi, e_hi, e_lo)
 
     def sigma_total(self, E_nu, m_N, antineutrino=False):
-        """Total cross section (cm^2) by Gauss-Legendre integration of dsigma/dt over the t range."""
+        """Total cross section (cm^2) by Gauss-Legendre integration of dsigma/dt over the t range.
+
+        The ends come from :func:`~nuportal.production.upscattering.kinematics.elastic_t_range`, exact
+        also at TeV energies where t_max ~ -m^4 / (4 E^2).
+        """
         E, m = _check(E_nu, m_N)
         M = self.target_mass
         above = E > self.threshold_energy(m)
         Es = np.where(above, E, self.threshold_energy(m) + 1.0)
         t_lo, t_hi = kinematics.elastic_t_range(Es, m, M)
         # nodes uniform in ln(-t): resolves the 1/|t| forward peak of the dipole (DarkNews check)
-        s_lo, s_hi = np.log(np.maximum(-t_hi, 1e-30)), np.log(np.maximum(-t_lo, 1e-30))
+        s_lo, s_hi = np.log(np.maximum(-t_hi, 1e-300)), np.log(np.maximum(-t_lo, 1e-300))
         x, w = np.polynomial.legendre.leggauss(_N_GAUSS)
         half = 0.5 * (s_hi - s_lo)
         minus_t = np.exp(0.5 * (s_hi + s_lo)[..., None] + half[..., None] * x)
@@ -264,17 +323,24 @@ class DISChannel(UpscatterChannel):
         E, m = _check(E_nu, m_N)
         return np.where(E > self.threshold_energy(m), -1.0, 1.0), np.ones_like(E)
 
-    def dsigma_dcos(self, E_nu, cos_theta, m_N, antineutrino=False):
-        """A x Eq. 41 (cm^2 per nucleus); |F|^2 at the static-target Q^2 of Eq. 33; nu = nubar."""
-        E, c, m = _check(E_nu, m_N, cos_theta)
+    def dsigma_du(self, E_nu, u, m_N, antineutrino=False):
+        """A x Eq. 41 (cm^2 per nucleus, flat in u); |F|^2 at the static-target Q^2 of Eq. 33; nu = nubar."""
+        E, u, m = _check_u(E_nu, m_N, u)
         above = E > self.threshold_energy(m)
         Es = np.where(above, E, m + 1.0)
         if self.nucleus.is_free_nucleon:
             F2 = np.zeros_like(Es)
         else:
-            F2 = helm(np.sqrt(np.maximum(kinematics.static_Q2(Es, c, m), 0.0)), self.nucleus) ** 2
+            F2 = helm(np.sqrt(kinematics.static_Q2_u(Es, u, m)), self.nucleus) ** 2
         per = mixing.dis_dsigma_dcos_per_nucleon(Es, m, proton_mass(), 1.0 - F2)
         return np.where(above, self.nucleus.A * per, 0.0)
+
+    def dsigma_du_and_energy(self, E_nu, u, m_N):
+        """([nu, nubar] dsigma/du (2, N), E_N of :meth:`hnl_energy` for neutrinos)."""
+        return super().dsigma_du_and_energy(E_nu, u, m_N)
+
+    def _hnl_energy_u(self, E, u, m):
+        return np.maximum(E * (1.0 - DIS_MEAN_Y[False]), m)
 
     def hnl_energy(self, E_nu, cos_theta, m_N, antineutrino=False):
         """E_N = max(E_nu (1 - <y>), m_N) with <y> = 0.48 (nu) or 0.33 (nubar)."""

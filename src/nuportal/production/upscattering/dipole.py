@@ -16,7 +16,7 @@ import numpy as np
 from nuportal import constants
 from nuportal.production.upscattering._nucleon_ff import dirac_pauli
 
-__all__ = ["coherent_dsigma_dQ2", "nucleon_dsigma_dt"]
+__all__ = ["coherent_dsigma_dQ2", "coherent_dsigma_du", "nucleon_dsigma_dt"]
 
 
 def coherent_dsigma_dQ2(E, Q2, m, Z: int, F2) -> np.ndarray:
@@ -39,6 +39,23 @@ def coherent_dsigma_dQ2(E, Q2, m, Z: int, F2) -> np.ndarray:
     alpha = constants.value("alpha_em")
     bracket = 1.0 - m * m / (4.0 * E * E) - m**4 / (4.0 * E * E * Q2)
     return np.maximum(4.0 * alpha * Z * Z * F2 / Q2 * bracket, 0.0)
+
+
+def coherent_dsigma_du(E, u, m, Z: int, F2) -> np.ndarray:
+    """Coherent dsigma/du = 2 E k dsigma/dQ^2 (GeV^-4, d = 1 GeV^-1), u = 1 - cos(Theta), static target.
+
+    Same physics as :func:`coherent_dsigma_dQ2` at Q^2 = Q^2_min + 2 E k u (reference 004 Eq. 33), written
+    without cancellation for u -> 0: with Q^2_min = (E - k)^2 = m^4 / (E + k)^2 the bracket is
+        1 - m^2/(4E^2) - m^4/(4 E^2 Q^2) = m^2 / (2 E (E + k)) + (E + k)^2 k u / (2 E Q^2),
+    two non-negative terms (the first is the helicity-conserving remainder (E - k)/(2E) at Q^2_min).
+    ``F2`` is |F|^2 at that Q^2.  Q^2 = 0 (m = 0 and u = 0 only) is taken as 1e-300 GeV^2.
+    """
+    alpha = constants.value("alpha_em")
+    k = np.sqrt(np.maximum((E - m) * (E + m), 0.0))
+    ek = E + k
+    Q2 = np.maximum((m * m / ek) ** 2 + 2.0 * E * k * u, 1e-300)
+    bracket = m * m / (2.0 * E * ek) + ek * ek * k * u / (2.0 * E * Q2)
+    return 8.0 * alpha * Z * Z * F2 * E * k / Q2 * bracket
 
 
 def nucleon_dsigma_dt(E, t, m, nucleon: str, M: float) -> np.ndarray:
