@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nuportal import __version__
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.atmospheric import study as S
 from nuportal.io import ensure_writable_dir, provenance, write_csv
@@ -80,7 +81,8 @@ def scan_study(experiment, portal: str, flavours, out, *, masses: str | None = N
     out = ensure_writable_dir(out)
     variants = {"": None, **(channel_scales or {})}
     first = S.reach_path(out, cfg, portal, flavours[0] + "".join(variants))
-    settings = {"config": cfg.model_dump(), "portal": portal, "flavours": flavours, "masses": m.tolist(),
+    settings = {"nuportal_version": __version__, "config": cfg.model_dump(), "portal": portal,
+                "flavours": flavours, "masses": m.tolist(),
                 "couplings": c.tolist(), "seed": seed, "n_events": n_events, "oscillate": oscillate,
                 "channel_scales": channel_scales}
     task = functools.partial(S.mass_point, experiment=cfg, portal=portal, flavours=flavours, couplings=c,
