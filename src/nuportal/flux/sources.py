@@ -119,8 +119,10 @@ class AtmosphericSource:
             table = earth_oscillation_table(self.params, self.sigma_lnE, self.radius_cm, self.ocean)
             ee, em, me, mm = np.moveaxis(table.probabilities4_both(E, r, mu), 2, 0)  # each (2, N)
             I_e, I_mu = I_surf[:, 0], I_surf[:, 1]
-            return np.stack([ee * I_e + em * I_mu, me * I_e + mm * I_mu,
-                             (1 - ee - me) * I_e + (1 - em - mm) * I_mu], axis=1)
+            out = np.stack([ee * I_e + em * I_mu, me * I_e + mm * I_mu,
+                            (1 - ee - me) * I_e + (1 - em - mm) * I_mu], axis=1)
+            # probabilities derived by unitarity can round to -1e-16: an intensity is never negative
+            return np.maximum(out, 0.0)
         out = np.empty_like(I_surf)
         for anti in (0, 1):
             P = self._probabilities(E, r, mu, bool(anti))[:, :, :2]
