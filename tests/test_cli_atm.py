@@ -105,3 +105,15 @@ def test_reach_is_reproducible(capsys, tmp_path):
     assert run(capsys, *args)[0] == 0  # same settings: identical result (same seed)
     again = read_csv(tmp_path / "atm-upscatter_superk_dipole_e.csv")[1]
     assert list(first["coupling_low"]) == list(again["coupling_low"])
+
+
+def test_rate_writes_events_parquet(capsys, tmp_path):
+    from nuportal.mc.events import UpscatterEvents
+
+    path = tmp_path / "ev" / "events.parquet"
+    code, out, err = run(capsys, "rate", "atm-upscatter", "--mass", "0.03", "--coupling", "2e-10",
+                         "--n-events", "3000", "--seed", "4", "--events-out", str(path), "--json")
+    assert code == 0, err
+    ev = UpscatterEvents.from_parquet(path)
+    assert len(ev) > 1000 and ev.mass_GeV == 0.03 and ev.portal == "dipole"
+    assert ev.metadata["seed"] == 4 and ev.metadata["config"]["name"] == "superk"

@@ -34,13 +34,15 @@ def rate_atm(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     n_events: Annotated[int | None, typer.Option(help="Monte Carlo events (default: config).")] = None,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
+    events_out: Annotated[Path | None, typer.Option(
+        help="Also write the weighted events (Parquet, with provenance) to this file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
     """Expected HNL decays in one sample of an atmospheric-neutrino detector for one model point."""
     from nuportal.experiments.atmospheric import study
 
     res = study.point_rate(experiment, sample, portal, flavor, mass, coupling, seed=seed,
-                           n_events=n_events, oscillations=oscillations)
+                           n_events=n_events, oscillations=oscillations, events_out=events_out)
     if json_out:
         typer.echo(json.dumps(res, indent=1, allow_nan=False))
         return

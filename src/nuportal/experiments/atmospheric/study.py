@@ -258,8 +258,11 @@ def mass_point(mass: float, *, experiment, portal: str, flavours: tuple[str, ...
 
 
 def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, coupling: float, *,
-               seed: int = 1, n_events: int | None = None, oscillations="on") -> dict:
-    """Expected events in one sample at one (mass, coupling) point; ``coupling`` in file units."""
+               seed: int = 1, n_events: int | None = None, oscillations="on", events_out=None) -> dict:
+    """Expected events in one sample at one (mass, coupling) point; ``coupling`` in file units.
+
+    ``events_out``: path of a Parquet file for the weighted events (written with their provenance).
+    """
     cfg = study_config(experiment)
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
@@ -275,12 +278,22 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
     else:
         ev = simulate_mass(cfg, portal, mass, n, seed, oscillate)
         events, rel = sample_signal(ev, cfg, sample, flavour, [coupling * unit])
+        if events_out is not None:
+            _write_events(ev, events_out)
     ul = {f"{s:g}": signal_upper_limit(cfg, sample, s, portal) for s in cfg.systematics}
     return {"experiment": cfg.name, "sample": sample, "portal": portal, "flavor": flavour, "m_N_GeV": mass,
             "coupling": coupling, "coupling_unit": unit_name, "events": float(events[0]),
             "mc_rel_error": float(rel[0]) if np.isfinite(rel[0]) else None, "cl": cfg.cl,
             "signal_upper_limit": ul[f"{cfg.systematics[0]:g}"], "signal_upper_limit_by_sys": ul,
             "live_days": cfg.live_days, "oscillations": oscillate, "seed": seed, "n_events": n}
+
+
+def _write_events(events, path) -> None:
+    from nuportal.io import ensure_writable_dir
+
+    path = Path(path)
+    ensure_writable_dir(path.parent if str(path.parent) else ".")
+    events.to_parquet(path)
 
 
 def reach_path(out: Path, cfg: AtmStudyConfig, portal: str, flavour: str) -> Path:
