@@ -37,7 +37,8 @@ def test_reach_writes_contour_csv(capsys, tmp_path):
     assert code == 0, err
     path = tmp_path / "atm-upscatter_superk_dipole_e.csv"
     meta, cols = read_csv(path)
-    assert {"m_N_GeV", "coupling_low", "coupling_high"} <= set(cols)
+    assert {"m_N_GeV", "coupling_low", "coupling_high", "open_low", "open_high"} <= set(cols)
+    assert meta["main_columns_sys"] == 0.0  # which systematic setting fills the unsuffixed columns
     assert meta["coupling_unit"] == "MeV^-1" and meta["seed"] == 1 and "config" in meta
     assert meta["nuportal_version"] and (tmp_path / "atm-upscatter_superk_dipole_e.png").exists()
     assert not list(tmp_path.glob("*.partial.jsonl"))
@@ -117,3 +118,29 @@ def test_rate_writes_events_parquet(capsys, tmp_path):
     ev = UpscatterEvents.from_parquet(path)
     assert len(ev) > 1000 and ev.mass_GeV == 0.03 and ev.portal == "dipole"
     assert ev.metadata["seed"] == 4 and ev.metadata["config"]["name"] == "superk"
+
+
+def test_detector_outside_the_earth_is_refused_before_any_work(capsys, tmp_path):
+    # review fix: the site was only checked inside the simulation, so coupling 0 passed and a reach
+    # left a partial file behind
+    path = _user_study(tmp_path, **{"site: superk": "site: superk\ndepth_m: 7.0e6"})
+    code, _, err = run(capsys, "rate", "atm-upscatter", "--experiment", path, "--coupling", "0")
+    assert code == 2 and "depth_m = 7e+06" in err
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "reach", "atm-upscatter", "--experiment", path, "--out", str(out),
+                       "--masses", "0.05:0.05:1", "--n-events", "1000")
+    assert code == 2 and "depth_m = 7e+06" in err and not list(out.glob("*"))
+
+
+def test_rate_zero_events_is_refused(capsys):
+    # review fix: --n-events 0 silently fell back to the configured 100000 events
+    code, _, err = run(capsys, "rate", "atm-upscatter", "--n-events", "0")
+    assert code == 2 and "--n-events = 0 is outside the allowed range" in err
+
+
+@pytest.mark.parametrize("args", [["--couplings", "1e-10:1e-10:3"], ["--masses", "0.05:0.05:3"]])
+def test_degenerate_grid_is_refused_upfront(capsys, tmp_path, args):
+    # review fix: lo == hi with n >= 2 repeated points (masses simulated twice; couplings failed only
+    # after the simulation, leaving a partial file)
+    code, _, err = run(capsys, "reach", "atm-upscatter", "--out", str(tmp_path), "--n-events", "1000", *args)
+    assert code == 2 and "lo < hi when n >= 2" in err and not list(tmp_path.glob("*"))

@@ -60,6 +60,7 @@ systematics: [{sys}]
     (1.0, 0.5, 0.0, "must exceed E_vis_min_GeV"),
     (0.1, 1.0, 1.5, "outside the allowed range [0, 1)"),
     (-1, 1.0, 0.0, "E_vis_min_GeV"),
+    (0.1, 1.0, "0.05, 0.051", "distinct whole percentages"),
 ])
 def test_bad_user_config(tmp_path, lo, hi, sys, needle):
     with pytest.raises(NuportalInputError, match=needle.replace("[", r"\[").replace("(", r"\(")

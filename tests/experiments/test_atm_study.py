@@ -100,3 +100,11 @@ def test_signal_thresholds():
 def test_point_rate_bad_input(args, needle):
     with pytest.raises(NuportalInputError, match=needle.replace("[", r"\[").replace("(", r"\(")):
         S.point_rate(*args, n_events=1000)
+
+
+def test_interval_reaching_the_grid_start_is_flagged_open():
+    # review fix: only open_high was recorded, so a floor below the grid looked like a measured edge
+    row = S.mass_point(0.03, experiment="superk", portal="dipole", flavours=("e",),
+                       couplings=np.geomspace(1e-9, 1e-8, 3), seed=1, n_events=2000)
+    assert row["e:coupling_low"] == pytest.approx(1e-9) and row["e:open_low"] == 1.0
+    assert row["e:open_low_sys5"] == 1.0 and np.isnan(row["e:mc_rel_error_low"])

@@ -28,7 +28,11 @@ def _load_partial(path: Path, key: str) -> dict[float, dict]:
     if not path.exists():
         return {}
     lines = path.read_text().splitlines()
-    if not lines or json.loads(lines[0]).get("fingerprint") != key:
+    try:
+        head = json.loads(lines[0]) if lines else {}
+    except json.JSONDecodeError:  # the header itself was cut: start afresh
+        return {}
+    if not isinstance(head, dict) or head.get("fingerprint") != key:
         return {}
     done = {}
     for line in lines[1:]:
@@ -36,7 +40,8 @@ def _load_partial(path: Path, key: str) -> dict[float, dict]:
             row = json.loads(line)
         except json.JSONDecodeError:  # a line cut by an interruption
             continue
-        done[row["m_N_GeV"]] = row
+        if isinstance(row, dict) and "m_N_GeV" in row:
+            done[row["m_N_GeV"]] = row
     return done
 
 
@@ -75,9 +80,14 @@ def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings:
     key = fingerprint(settings)
     done = _load_partial(partial_path, key)
     todo = [float(m) for m in masses if float(m) not in done]
+    todo = list(dict.fromkeys(todo))  # a mass given twice is computed once
     total = len(done) + len(todo)
     mode = "a" if done else "w"
+    # a line cut by an interruption: end it, so that the next row starts on a line of its own
+    cut = mode == "a" and not partial_path.read_bytes().endswith(b"\n")
     with open(partial_path, mode) as fh:
+        if cut:
+            fh.write("\n")
         if mode == "w":
             _append(fh, {"fingerprint": key})
         if progress:

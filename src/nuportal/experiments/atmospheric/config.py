@@ -105,6 +105,11 @@ class AtmStudyConfig(FrozenModel):
         bad = [s for s in self.systematics if not 0 <= s < 1]
         if bad:
             raise ValueError(f"systematics value {bad[0]} is outside the allowed range [0, 1)")
+        tags = [round(s * 100) for s in self.systematics]
+        if len(set(tags)) != len(tags) or any(s > 0 and t == 0 for s, t in zip(self.systematics, tags,
+                                                                                strict=True)):
+            raise ValueError(f"systematics {self.systematics} must be distinct whole percentages "
+                             "(they name the _sysN result columns)")
         return self
 
     @property

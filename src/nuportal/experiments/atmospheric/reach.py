@@ -31,9 +31,9 @@ def parse_grid(spec: str | None, default: tuple[float, float, int], name: str) -
             lo, hi, n = float(lo_s), float(hi_s), int(n_s)
         except ValueError:
             raise NuportalInputError(f"{name} {spec!r} is malformed; use lo:hi:n (log-spaced)") from None
-    if not (lo > 0 and hi >= lo and n >= 1 and np.isfinite(hi)):
+    if not (lo > 0 and hi >= lo and n >= 1 and np.isfinite(hi)) or (n >= 2 and not hi > lo):
         raise NuportalInputError(f"{name} {lo:g}:{hi:g}:{n} is outside the allowed range: need 0 < lo <= hi "
-                                 "< inf and n >= 1")
+                                 "< inf, n >= 1, and lo < hi when n >= 2")
     return np.geomspace(lo, hi, n)
 
 
@@ -99,6 +99,7 @@ def scan_study(experiment, portal: str, flavours, out, *, masses: str | None = N
                               variant=vname or "nominal", channel_scale=scale, coupling_unit=unit, cl=cfg.cl,
                               statistic="rate-only Gaussian test (reference 004 Sec. III), union of the "
                               "samples; columns with _sysN use sigma_sys = N% of the background",
+                              main_columns_sys=cfg.systematics[0],
                               oscillations=oscillate, couplings_grid=c.tolist(), n_events=n_events)
             cols = reach_columns(rows, key)
             empty = tuple(k for k in cols if k.startswith(("coupling_", "mc_rel_error")))
@@ -125,7 +126,7 @@ def _plot(path: Path, cols: dict, cfg, portal: str, flavour: str, unit: str) -> 
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     plot_exclusion(ax, cols["m_N_GeV"], cols["coupling_low"], cols["coupling_high"],
-                   label=f"{cfg.name}, {cfg.cl:.0%} CL, no syst.")
+                   label=f"{cfg.name}, {cfg.cl:.0%} CL, {cfg.systematics[0]:.0%} syst.")
     sys_keys = [k for k in cols if k.startswith("coupling_low_sys")]
     for k in sys_keys:
         tag = k[len("coupling_low"):]

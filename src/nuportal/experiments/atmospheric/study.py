@@ -52,9 +52,13 @@ FLUX_RANGE_GEV = (0.1, 1.0e4)
 def study_config(experiment) -> AtmStudyConfig:
     """The study for ``experiment`` (a shipped name, a YAML path or an already loaded config).
 
-    Raises NuportalInputError when a sample's visible-energy window lies outside the flux table.
+    Raises NuportalInputError when the detector site is unknown or lies outside the Earth (``depth_m``),
+    or when a sample's visible-energy window lies outside the flux table.
     """
+    from nuportal.earth.sites import get_site
+
     cfg = experiment if isinstance(experiment, AtmStudyConfig) else load_study(experiment)
+    get_site(cfg.site, depth_m=cfg.depth_m)  # checked here, before any output or simulation
     for name, s in cfg.samples.items():
         if s.E_vis_min_GeV >= FLUX_RANGE_GEV[1]:
             raise NuportalInputError(
@@ -210,6 +214,7 @@ def _intervals(couplings, signals, cfg, portal, unit) -> dict:
         tag = "" if sys == cfg.systematics[0] else f"_sys{round(sys * 100):d}"
         row[f"coupling_low{tag}"] = iv.low / unit
         row[f"coupling_high{tag}"] = iv.high / unit
+        row[f"open_low{tag}"] = float(iv.open_low)
         row[f"open_high{tag}"] = float(iv.open_high)
         # an interval reaching the end of the grid has its true edge beyond it: no error to quote
         row[f"mc_rel_error_low{tag}"] = (np.nan if iv.open_low
@@ -238,7 +243,7 @@ def mass_point(mass: float, *, experiment, portal: str, flavours: tuple[str, ...
     cfg = study_config(experiment)
     unit = COUPLING_UNITS[portal][1]
     c = np.asarray(couplings, float) * unit
-    n = int(n_events or cfg.monte_carlo.n_events)
+    n = int(cfg.monte_carlo.n_events if n_events is None else n_events)
     parts = [simulate_mass(cfg, portal, mass, n, seed, oscillate, part=0)]
     variants = {"": None, **(channel_scales or {})}
     while True:
@@ -271,7 +276,7 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
     require_range("coupling", coupling, 0.0, 1.0 if portal == "mixing" else np.inf)
     oscillate = _oscillate(oscillations)
     unit_name, unit = COUPLING_UNITS[portal]
-    n = int(n_events or cfg.monte_carlo.n_events)
+    n = int(cfg.monte_carlo.n_events if n_events is None else n_events)
     require_range("--n-events", n, 1, np.inf, high_open=True)
     if coupling == 0.0:
         events, rel = np.zeros(1), np.zeros(1)
