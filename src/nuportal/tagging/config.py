@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from nuportal.experiments.config import FrozenModel, KaonBeam, config_path, load_model
+from nuportal.experiments.na62.config import Spectrometer
 
 __all__ = ["Beam", "Geometry", "Material", "CrossSection", "Selection", "Reference", "Candidate",
            "TagConfig", "load_config"]
@@ -16,17 +17,9 @@ class Beam(KaonBeam):
     source: str
 
 
-class Geometry(FrozenModel):
-    """Circular (annular) acceptances of the STRAW chambers, LKr and MUV3, MNP33 kick; metres, GeV."""
+class Geometry(Spectrometer):
+    """NA62 spectrometer and LKr (shared model) plus the MUV3 annulus; metres, GeV."""
 
-    straw_z_m: list[float] = Field(min_length=1)
-    straw_r_min_m: float = Field(ge=0)
-    straw_r_max_m: float = Field(gt=0)
-    magnet_z_m: float
-    magnet_pt_kick_GeV: float = Field(ge=0)
-    lkr_z_m: float
-    lkr_r_min_m: float = Field(ge=0)
-    lkr_r_max_m: float = Field(gt=0)
     muv3_z_m: float
     muv3_r_min_m: float = Field(ge=0)
     muv3_r_max_m: float = Field(gt=0)
@@ -34,14 +27,10 @@ class Geometry(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self):
-        checks = [(self.straw_r_max_m > self.straw_r_min_m, "straw_r_max_m must exceed straw_r_min_m"),
-                  (self.lkr_r_max_m > self.lkr_r_min_m, "lkr_r_max_m must exceed lkr_r_min_m"),
-                  (self.muv3_r_max_m > self.muv3_r_min_m, "muv3_r_max_m must exceed muv3_r_min_m"),
-                  (max(self.straw_z_m) < self.lkr_z_m < self.muv3_z_m,
-                   "the STRAW chambers, LKr and MUV3 must be in this order along z")]
-        for ok, msg in checks:
-            if not ok:
-                raise ValueError(msg)
+        if not self.muv3_r_max_m > self.muv3_r_min_m:
+            raise ValueError("muv3_r_max_m must exceed muv3_r_min_m")
+        if not self.lkr_z_m < self.muv3_z_m:
+            raise ValueError("the STRAW chambers, LKr and MUV3 must be in this order along z")
         return self
 
 

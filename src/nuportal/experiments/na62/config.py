@@ -8,15 +8,23 @@ from pydantic import Field, model_validator
 
 from nuportal.experiments.config import FrozenModel, KaonBeam, config_path, load_model
 
-__all__ = ["Beam", "Detector", "PhotonVeto", "Analysis", "Scenario", "NA62Config", "load_config"]
+__all__ = ["Beam", "Spectrometer", "Detector", "PhotonVeto", "Analysis", "Scenario", "NA62Config",
+           "load_config"]
 
 
 class Beam(KaonBeam):
     """Kaon beam and fiducial decay region (z from the target, metres)."""
 
 
-class Detector(FrozenModel):
-    """Simplified NA62 geometry: STRAW chambers, MNP33 kick, LKr; positions in metres."""
+def _raise_first(checks) -> None:
+    for ok, msg in checks:
+        if not ok:
+            raise ValueError(msg)
+
+
+class Spectrometer(FrozenModel):
+    """NA62 STRAW chambers, MNP33 kick and LKr (positions in metres, kick in GeV): shared by every
+    NA62 study (the K+ -> pi0 e+ N search and neutrino tagging)."""
 
     straw_z_m: list[float] = Field(min_length=1)
     straw_r_min_m: float = Field(ge=0)
@@ -26,6 +34,21 @@ class Detector(FrozenModel):
     lkr_z_m: float
     lkr_r_min_m: float = Field(ge=0)
     lkr_r_max_m: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _spectrometer(self):
+        _raise_first([
+            (self.straw_r_max_m > self.straw_r_min_m, "straw_r_max_m must exceed straw_r_min_m"),
+            (self.lkr_r_max_m > self.lkr_r_min_m, "lkr_r_max_m must exceed lkr_r_min_m"),
+            (self.straw_z_m == sorted(self.straw_z_m), "straw_z_m must be in increasing order"),
+            (self.straw_z_m[-1] < self.lkr_z_m, "the STRAW chambers must lie upstream of the LKr"),
+        ])
+        return self
+
+
+class Detector(Spectrometer):
+    """Simplified NA62 geometry for K+ -> pi0 e+ N: spectrometer, LKr photon and positron selection."""
+
     photon_energy_min_GeV: float = Field(ge=0)
     cluster_separation_min_m: float = Field(ge=0)
     positron_momentum_min_GeV: float = Field(ge=0)
@@ -35,17 +58,8 @@ class Detector(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self):
-        checks = [
-            (self.straw_r_max_m > self.straw_r_min_m, "straw_r_max_m must exceed straw_r_min_m"),
-            (self.lkr_r_max_m > self.lkr_r_min_m, "lkr_r_max_m must exceed lkr_r_min_m"),
-            (self.positron_momentum_max_GeV > self.positron_momentum_min_GeV,
-             "positron_momentum_max_GeV must exceed positron_momentum_min_GeV"),
-            (self.straw_z_m == sorted(self.straw_z_m), "straw_z_m must be in increasing order"),
-            (self.straw_z_m[-1] < self.lkr_z_m, "the STRAW chambers must lie upstream of the LKr"),
-        ]
-        for ok, msg in checks:
-            if not ok:
-                raise ValueError(msg)
+        _raise_first([(self.positron_momentum_max_GeV > self.positron_momentum_min_GeV,
+                       "positron_momentum_max_GeV must exceed positron_momentum_min_GeV")])
         return self
 
 
