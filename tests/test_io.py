@@ -38,3 +38,15 @@ def test_empty_cells_only_where_allowed(tmp_path):
         write_csv(tmp_path / "d.csv", {"m": [0.1, np.nan]}, {}, empty_ok=("low",))
     with pytest.raises(ValueError, match="non-finite"):
         write_csv(tmp_path / "e.csv", {"low": [np.inf]}, {}, empty_ok=("low",))
+
+
+def test_write_json_refuses_nan_and_leaves_no_file(tmp_path):
+    import json
+
+    from nuportal.io import write_json
+
+    write_json(tmp_path / "a.json", {"x": 1.5, "meta": {"seed": 1}})
+    assert json.loads((tmp_path / "a.json").read_text())["x"] == 1.5
+    with pytest.raises(ValueError):
+        write_json(tmp_path / "b.json", {"x": float("nan")})
+    assert not (tmp_path / "b.json").exists() and not list(tmp_path.glob(".b.json*"))

@@ -19,7 +19,7 @@ import numpy as np
 from nuportal import __version__
 from nuportal.errors import NuportalInputError
 
-__all__ = ["provenance", "write_csv", "read_csv", "atomic_write_bytes", "ensure_writable_dir"]
+__all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir"]
 
 
 def ensure_writable_dir(path) -> Path:
@@ -71,6 +71,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_json(path, data) -> Path:
+    """Write ``data`` as indented JSON, atomically; NaN and infinity are refused (ValueError)."""
+    text = json.dumps(data, indent=1, default=str, allow_nan=False)
+    atomic_write_bytes(Path(path), text.encode())
+    return Path(path)
 
 
 def write_csv(path, columns: dict, metadata: dict, empty_ok: tuple[str, ...] = ()) -> Path:

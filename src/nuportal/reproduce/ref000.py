@@ -29,7 +29,7 @@ from nuportal.experiments.na62.background import M2_EDGES_2D, THETA_EDGES  # noq
 from nuportal.experiments.na62.reach import k_scan, reach_curve, window_bounds  # noqa: E402
 from nuportal.experiments.na62.shape import shape_reach  # noqa: E402
 from nuportal.experiments.na62.study import run_study  # noqa: E402
-from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv  # noqa: E402
+from nuportal.io import ensure_writable_dir, provenance, write_csv, write_json  # noqa: E402
 from nuportal.plotting import (  # noqa: E402
     plot_curves,
     plot_density_2d,
@@ -189,8 +189,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     paths = fig1(out, meta) + fig2(out, study, meta) + fig3(out, study, meta) + fig4(out, study)
     paths += k_scan_file(out, study, meta) + shape_file(out, study, meta)
     summary = {"provenance": meta, "numbers": summary_numbers(study)}
-    text = json.dumps(summary, indent=1, default=str, allow_nan=False)
-    atomic_write_bytes(out / "summary.json", text.encode())
+    write_json(out / "summary.json", summary)
     paths.append(out / "summary.json")
     print(json.dumps(summary["numbers"], indent=1))
     for p in paths:

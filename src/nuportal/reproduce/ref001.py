@@ -34,7 +34,7 @@ from nuportal.experiments.kaon_searches import (  # noqa: E402
     load_peak_search,
     run_peak_search,
 )
-from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv  # noqa: E402
+from nuportal.io import ensure_writable_dir, provenance, write_csv, write_json  # noqa: E402
 from nuportal.limits import limits_for  # noqa: E402
 from nuportal.plotting import plot_existing_limits, style_log_axes  # noqa: E402
 from nuportal.recast import kpimumu  # noqa: E402
@@ -175,8 +175,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
                                                                  float(res.n_ul_total.max())],
                                     "U2_upper_limit_range": [float(res.u2_ul.min()), float(res.u2_ul.max())]}
     paths += _fig5_fig9(out, results, u2)
-    text = json.dumps(summary, indent=1, default=str, allow_nan=False)
-    atomic_write_bytes(out / "na48_lnv_summary.json", text.encode())
+    write_json(out / "na48_lnv_summary.json", summary)
     paths.append(out / "na48_lnv_summary.json")
     print(json.dumps(summary["na48_lnv"], indent=1))
     for p in paths:

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nuportal.errors import NuportalInputError  # noqa: E402
-from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv  # noqa: E402
+from nuportal.io import ensure_writable_dir, provenance, write_csv, write_json  # noqa: E402
 from nuportal.reproduce.na62_outputs import save_figure  # noqa: E402
 from nuportal.tagging import kinematics as kin  # noqa: E402
 from nuportal.tagging import yields  # noqa: E402
@@ -195,8 +195,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     paths = kinematics_files(out, cfg, meta)
     paths += yield_files(out, cfg, ylds["per_decay_physics_only"], meta)
     summary = {"provenance": meta, "numbers": numbers}
-    atomic_write_bytes(out / "summary.json",
-                       json.dumps(summary, indent=1, default=str, allow_nan=False).encode())
+    write_json(out / "summary.json", summary)
     paths.append(out / "summary.json")
     print(json.dumps(numbers, indent=1, default=str))
     for p in paths:

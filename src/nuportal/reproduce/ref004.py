@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nuportal.errors import NuportalInputError
-from nuportal.io import atomic_write_bytes, ensure_writable_dir, provenance, write_csv
+from nuportal.io import ensure_writable_dir, provenance, write_csv, write_json
 
 __all__ = ["reproduce", "POINTS", "PAPER"]
 
@@ -302,7 +302,6 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     proj_mix = _scan(out, "dune", "mixing", ("tau",), st, seed)
     files += [p for d in proj.values() for p in d.values()] + list(proj_mix.values())
     files += projection_figures(out, sk, proj)
-    text = json.dumps(summary, indent=1, default=str, allow_nan=False)
-    atomic_write_bytes(out / "summary.json", text.encode())
+    write_json(out / "summary.json", summary)
     print(json.dumps({"statistics": summary["statistics"], "points": summary["points"]}, indent=1))
     return files + [out / "summary.json"]
