@@ -73,6 +73,13 @@ class UpscatterEvents:
         dsigma/dcos Theta for nu and nubar at unit coupling (cm^2 per nucleus).
     metadata : dict
         Provenance (nuportal version, configuration, seed).
+    path_cm : ndarray (N,) or None
+        Beam events: length of the HNL path inside its fiducial box (L2 - L1, with ``r`` = L1, the
+        distance to the entry point), so P_decay = e^{-r/lambda} (1 - e^{-path/lambda}).  None: every
+        event has ``detector_length_cm``.
+    region : ndarray (N,) int or None
+        Beam events: index of the material box where the upscattering happened (``region_names``).
+    region_names : tuple of str
     """
 
     mass_GeV: float
@@ -95,6 +102,9 @@ class UpscatterEvents:
     intensity: np.ndarray
     dsigma: np.ndarray
     metadata: dict = field(default_factory=dict)
+    path_cm: np.ndarray | None = None
+    region: np.ndarray | None = None
+    region_names: tuple = ()
 
     def __len__(self) -> int:
         return int(self.E_nu.shape[0])
@@ -108,13 +118,19 @@ class UpscatterEvents:
         arrays = {}
         for f in fields(UpscatterEvents):
             value = getattr(first, f.name)
-            if f.name in ("intensity", "dsigma"):
+            if value is None or f.name == "region_names":
+                arrays[f.name] = value
+            elif f.name in ("intensity", "dsigma"):
                 arrays[f.name] = np.concatenate([getattr(p, f.name) for p in parts], axis=-1)
             elif isinstance(value, np.ndarray) and f.name != "up":
                 arrays[f.name] = np.concatenate([getattr(p, f.name) for p in parts], axis=0)
             else:
                 arrays[f.name] = value
         return UpscatterEvents(**arrays)
+
+    def path_lengths(self) -> np.ndarray:
+        """Per-event path length in the detector (cm): ``path_cm`` or ``detector_length_cm``."""
+        return self.path_cm if self.path_cm is not None else np.full(len(self), self.detector_length_cm)
 
     def columns(self) -> dict:
         """Flat columns (name -> 1-d array) as written to Parquet (units in the names)."""
@@ -124,12 +140,17 @@ class UpscatterEvents:
         flat = self.intensity.reshape(6, -1)
         cols.update({name: flat[k] for k, name in enumerate(FLAVOUR_COLUMNS)})
         cols["dsigma_nu_cm2"], cols["dsigma_nubar_cm2"] = self.dsigma[0], self.dsigma[1]
+        if self.path_cm is not None:
+            cols["path_cm"] = self.path_cm
+        if self.region is not None:
+            cols["region"] = self.region
         return cols
 
     def _header(self) -> dict:
         return {"mass_GeV": self.mass_GeV, "portal": self.portal,
                 "channel_names": list(self.channel_names), "species_names": list(self.species_names),
-                "detector_length_cm": self.detector_length_cm, "up": self.up.tolist()}
+                "detector_length_cm": self.detector_length_cm, "up": self.up.tolist(),
+                "region_names": list(self.region_names)}
 
     def to_parquet(self, path, metadata: dict | None = None) -> Path:
         """Write the events atomically to ``path`` (Parquet) with provenance in the schema metadata.
@@ -174,7 +195,9 @@ class UpscatterEvents:
         kw["hnl_dir"] = np.stack([col[f"dir_{a}"] for a in "xyz"], axis=1)
         kw["intensity"] = np.stack([col[n] for n in FLAVOUR_COLUMNS]).reshape(2, 3, -1)
         kw["dsigma"] = np.stack([col["dsigma_nu_cm2"], col["dsigma_nubar_cm2"]])
+        kw["path_cm"], kw["region"] = col.get("path_cm"), col.get("region")
         return cls(mass_GeV=float(head["mass_GeV"]), portal=head["portal"],
                    channel_names=tuple(head["channel_names"]), species_names=tuple(head["species_names"]),
                    detector_length_cm=float(head["detector_length_cm"]), up=np.asarray(head["up"], float),
+                   region_names=tuple(head.get("region_names", ())),
                    metadata=json.loads(meta.get(b"nuportal.provenance", b"{}")), **kw)

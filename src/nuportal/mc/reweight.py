@@ -60,15 +60,31 @@ def _pattern(flavour_pattern) -> np.ndarray:
     return p
 
 
-def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True) -> DecayModel:
-    """Gamma_1 (GeV) and B_vis at unit coupling scale (see module docstring)."""
+#: Visible signatures of the dipole portal: N -> nu gamma (reference 004), N -> nu e+ e- with the
+#: physical partial width (the total width then includes it), or reference 003's convention
+#: (rate of N -> nu gamma times alpha L(r)/(3 pi), total width = Gamma(nu gamma)).
+DIPOLE_VISIBLE = ("gamma", "ee", "ee-ref003")
+
+
+def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True,
+                dipole_visible: str = "gamma") -> DecayModel:
+    """Gamma_1 (GeV) and B_vis at unit coupling scale (see module docstring and :data:`DIPOLE_VISIBLE`)."""
     require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
     if portal not in PORTALS:
         raise NuportalInputError(f"portal = {portal!r} is not one of {', '.join(PORTALS)}")
+    if dipole_visible not in DIPOLE_VISIBLE:
+        raise NuportalInputError(f"dipole_visible = {dipole_visible!r} is not one of {', '.join(DIPOLE_VISIBLE)}")
     p = _pattern(flavour_pattern)
     if portal == "dipole":
         gamma1 = sum(float(widths.width_nu_gamma(mass, d)) for d in p)
-        return DecayModel(mass, portal, p, gamma1, 1.0)
+        if dipole_visible == "gamma":
+            return DecayModel(mass, portal, p, gamma1, 1.0)
+        from nuportal.decay import dipole_pair
+
+        if dipole_visible == "ee-ref003":
+            return DecayModel(mass, portal, p, gamma1, float(dipole_pair.ee_to_gamma_ratio_reference003(mass)))
+        ratio = float(dipole_pair.ee_to_gamma_ratio(mass))
+        return DecayModel(mass, portal, p, gamma1 * (1.0 + ratio), ratio / (1.0 + ratio))
     pmax = float(p.max())
     pw = widths.partial_widths_array(mass, *(p / pmax), majorana=majorana)
     total = float(sum(pw.values()))
@@ -90,8 +106,10 @@ def _check_scales(model: DecayModel, scales) -> np.ndarray:
 
 
 def _chunk_rates(h, base, r, lam1, length):
-    """(n_c, n) rates: h * base * exp(-r h/lam1) * (1 - exp(-l h/lam1))."""
+    """(n_c, n) rates: h * base * exp(-r h/lam1) * (1 - exp(-l h/lam1)); l scalar or per event."""
     inv = h[:, None] / lam1[None, :]
+    length = np.asarray(length, float)
+    length = length[None, :] if length.ndim == 1 else length
     return h[:, None] * base[None, :] * np.exp(-r[None, :] * inv) * -np.expm1(-length * inv)
 
 
@@ -108,7 +126,7 @@ def _prepare(events: UpscatterEvents, model: DecayModel, window_GeV, alpha: floa
 
 def expected_events(events: UpscatterEvents, coupling_scales, flavour_pattern, exposure_s: float,
                     window_GeV=(0.0, np.inf), *, majorana: bool = True, alpha: float = 0.0,
-                    chunk_size: int = 200_000):
+                    chunk_size: int = 200_000, dipole_visible: str = "gamma"):
     """Expected visible HNL decays in the detector for each coupling scale (004 Eqs. 6, 7, 31).
 
     Parameters
@@ -136,14 +154,15 @@ def expected_events(events: UpscatterEvents, coupling_scales, flavour_pattern, e
         Expected events and the Monte Carlo relative error (inf where no event contributes).
     """
     require_range("exposure [s]", exposure_s, 0.0, np.inf, high_open=True)
-    model = decay_model(events.mass_GeV, events.portal, flavour_pattern, majorana)
+    model = decay_model(events.mass_GeV, events.portal, flavour_pattern, majorana, dipole_visible)
     scales = _check_scales(model, coupling_scales)
     base, lam1 = _prepare(events, model, window_GeV, alpha)
     h = model.h(scales)
+    path = events.path_lengths()
     total, total_sq = np.zeros(scales.size), np.zeros(scales.size)
     for start in range(0, len(events), int(chunk_size)):
         sl = slice(start, start + int(chunk_size))
-        rates = _chunk_rates(h, base[sl], events.r[sl], lam1[sl], events.detector_length_cm)
+        rates = _chunk_rates(h, base[sl], events.r[sl], lam1[sl], path[sl])
         total += rates.sum(axis=1)
         total_sq += np.square(rates).sum(axis=1)
     positive = total > 0.0
@@ -153,7 +172,8 @@ def expected_events(events: UpscatterEvents, coupling_scales, flavour_pattern, e
 
 
 def expected_events_many(events: UpscatterEvents, coupling_scales, requests, exposure_s: float, *,
-                         majorana: bool = True, alpha: float = 0.0, chunk_size: int = 100_000):
+                         majorana: bool = True, alpha: float = 0.0, chunk_size: int = 100_000,
+                         dipole_visible: str = "gamma"):
     """:func:`expected_events` for many (flavour pattern, window, per-event factor) requests at once.
 
     Requests whose decay models share the unit width (e.g. d_e only, d_mu only, d_tau only; or several
@@ -174,7 +194,7 @@ def expected_events_many(events: UpscatterEvents, coupling_scales, requests, exp
     require_range("exposure [s]", exposure_s, 0.0, np.inf, high_open=True)
     prepared = []
     for pattern, window, factor in requests:
-        model = decay_model(events.mass_GeV, events.portal, pattern, majorana)
+        model = decay_model(events.mass_GeV, events.portal, pattern, majorana, dipole_visible)
         base, lam1 = _prepare(events, model, window, alpha)
         if factor is not None:
             base = base * np.asarray(factor, float)
@@ -200,9 +220,10 @@ def _shared_sums(h, bases, events, lam1, chunk_size: int):
     """sum_i P_ci B_ik and sum_i P_ci^2 B_ik^2 over chunks of events: (n_c, K) each."""
     total = np.zeros((h.size, bases.shape[1]))
     total_sq = np.zeros_like(total)
+    path = events.path_lengths()
     for start in range(0, len(events), chunk_size):
         sl = slice(start, start + chunk_size)
-        prob = _chunk_rates(h, np.ones(lam1[sl].size), events.r[sl], lam1[sl], events.detector_length_cm)
+        prob = _chunk_rates(h, np.ones(lam1[sl].size), events.r[sl], lam1[sl], path[sl])
         b = bases[sl]
         total += prob @ b
         total_sq += np.square(prob) @ np.square(b)
@@ -210,9 +231,10 @@ def _shared_sums(h, bases, events, lam1, chunk_size: int):
 
 
 def event_rates(events: UpscatterEvents, coupling_scale: float, flavour_pattern,
-                window_GeV=(0.0, np.inf), *, majorana: bool = True, alpha: float = 0.0):
+                window_GeV=(0.0, np.inf), *, majorana: bool = True, alpha: float = 0.0,
+                dipole_visible: str = "gamma"):
     """Per-event visible decay rates R_i (s^-1) at one coupling scale (for spectra, histograms)."""
-    model = decay_model(events.mass_GeV, events.portal, flavour_pattern, majorana)
+    model = decay_model(events.mass_GeV, events.portal, flavour_pattern, majorana, dipole_visible)
     s = _check_scales(model, coupling_scale)
     base, lam1 = _prepare(events, model, window_GeV, alpha)
-    return _chunk_rates(model.h(s), base, events.r, lam1, events.detector_length_cm)[0]
+    return _chunk_rates(model.h(s), base, events.r, lam1, events.path_lengths())[0]

@@ -40,17 +40,13 @@ from nuportal.errors import NuportalInputError, require_range
 from nuportal.kinematics import random_unit_vectors
 from nuportal.mc import sampling as S
 from nuportal.mc.events import UpscatterEvents
+from nuportal.mc.plan import DEFAULT_CORNERS, SamplingPlan
 from nuportal.mc.targets import local_vertical
 
-__all__ = ["PORTALS", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale",
+__all__ = ["PORTALS", "DEFAULT_CORNERS", "SamplingPlan", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale",
            "auto_stream_shares"]
 
 PORTALS = ("dipole", "mixing")
-#: Default radial mixture (f_log, f_uni, f_exp) and near log-uniform fraction (see simulate).
-DEFAULT_RADIAL_FRACTIONS = (0.25, 0.35, 0.0)
-DEFAULT_NEAR_FRACTION = 0.4
-#: Default fraction of log-uniform energies in the energy mixture.
-DEFAULT_ENERGY_LOG_FRACTION = 0.6
 #: Smallest u = 1 - cos Theta sampled for forward channels (default of ``forward_u_min``): 0, the
 #: whole angular range.  The engine samples u itself and the channels evaluate dsigma/du without forming
 #: cos Theta (``dsigma_du``; exact for every u in [0, 2]), so the forward region down to u = 0 (where the
@@ -62,11 +58,10 @@ FORWARD_U_MIN = 0.0
 #: Floor of the shift u0 of the forward-angle sampling (only keeps the logarithm finite where u0
 #: underflows, m_N -> 0; the former floor of 1e-12 made weights ~ 1e-12/u at TeV energies).
 U0_FLOOR = 1e-300
-#: Default corner components of the joint (E, r') sampling, each (fraction, decades of energy below
-#: E_max, r'_hi / R_min); see :func:`simulate`.  The broad one serves the exclusion ceiling where it
-#: is set by 10 GeV - 1 TeV neutrinos (m_N ~ 0.03 - 0.15 GeV at Super-K), the narrow one where only
-#: the top of the flux table reaches the detector (m_N < 0.01 GeV).
-DEFAULT_CORNERS = ((0.15, 3.0, 4.0), (0.1, 0.4, 1.5))
+#: Default corner components of the joint (E, r') sampling (:data:`nuportal.mc.plan.DEFAULT_CORNERS`):
+#: the broad one serves the exclusion ceiling where it is set by 10 GeV - 1 TeV neutrinos (m_N ~ 0.03 -
+#: 0.15 GeV at Super-K), the narrow one where only the top of the flux table reaches the detector
+#: (m_N < 0.01 GeV).  Each event carries the full mixture density, so the weights stay exact.
 
 
 @dataclass(frozen=True)
@@ -112,19 +107,6 @@ def default_channels(portal: str, target) -> dict:
 
     _check_portal(portal)
     return {s: list(channels(portal, get_nucleus(s))) for s in target.species}
-
-
-def _check_corners(corners) -> tuple:
-    out = tuple(tuple(float(v) for v in c) for c in corners)
-    if any(len(c) != 3 for c in out):
-        raise NuportalInputError(f"corners must be (fraction, decades, factor) triples, got {corners}")
-    for f_c, decades, factor in out:
-        require_range("corner fraction", f_c, 0.0, 1.0, high_open=True)
-        require_range("corner decades", decades, 0.0, np.inf, low_open=True, high_open=True)
-        require_range("corner r'/R_min factor", factor, 1.0, np.inf, low_open=True, high_open=True)
-    if sum(c[0] for c in out) >= 1.0:
-        raise NuportalInputError("corner fractions must sum to less than 1 (the main mixture stays)")
-    return out
 
 
 def _check_portal(portal: str) -> None:
@@ -406,13 +388,8 @@ def _run_stream(rng, ctx, s_idx, channel, n_stream, chunk_size) -> list:
 
 
 def simulate(mass: float, portal: str, source, target, detector, channels: Mapping[str, Sequence],
-             n_events: int, rng: np.random.Generator, *, energy_index: float = 2.0,
-             energy_log_fraction: float = DEFAULT_ENERGY_LOG_FRACTION, r_min_cm: float | None = None,
-             radial_fractions=DEFAULT_RADIAL_FRACTIONS, lambda0_cm: float | None = None,
-             near_fraction: float = DEFAULT_NEAR_FRACTION, r_near_cm: float | None = None,
-             stream_shares="auto", share_floor: float = 0.1, chunk_size: int = 200_000,
-             metadata: dict | None = None, forward_u_min: float = FORWARD_U_MIN,
-             corners=DEFAULT_CORNERS) -> UpscatterEvents:
+             n_events: int, rng: np.random.Generator, plan: SamplingPlan | None = None, *,
+             metadata: dict | None = None, **knobs) -> UpscatterEvents:
     """Simulate weighted upscattering events at one HNL mass (reference 004 Eq. 7, App. A).
 
     Parameters
@@ -422,70 +399,43 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
     portal : {"dipole", "mixing"}
     source, target, detector
         Objects satisfying :class:`~nuportal.mc.targets.Source` (diffuse), ``Target`` and ``Detector``.
+        Beams (``source.diffuse = False``) go through :func:`nuportal.mc.beam.simulate_beam`.
     channels : mapping
         species name -> list of UpscatterChannel (see :func:`default_channels`).
     n_events : int
         Number of generated events over all streams (zero-contribution events are dropped).
     rng : numpy.random.Generator
-    energy_index : float
-        gamma of the power-law energy sampling (004 Eq. 16).
-    energy_log_fraction : float
-        Fraction of the energies drawn log-uniformly instead (defensive mixture,
-        :func:`~nuportal.mc.sampling.sample_energy_mixture`): keeps the boosted HNLs that dominate at
-        short decay lengths sampled.
-    r_min_cm : float, optional
-        R_min of the distance sampling; default :func:`default_r_min_cm`.
-    radial_fractions : (f_log, f_uni, f_exp)
-        Mixture fractions of :class:`~nuportal.mc.sampling.RadialMixture`; f_exp needs ``lambda0_cm``.
-    near_fraction, r_near_cm : float
-        Fraction and upper end (default 10 R_min) of the near log-uniform radial component; all four
-        fractions are normalised together.
-    stream_shares : "auto" | "equal" | None | array_like
-        Relative numbers of events per (species, channel) stream: "auto" (default) proportional to
-        an estimate of each stream's rate with ``share_floor`` spread equally
-        (:func:`auto_stream_shares`); "equal" or None: equal shares; or explicit numbers.
-    share_floor : float
-        Fraction of the events shared equally by all streams under "auto".
-    chunk_size : int
-        Events per vectorised chunk (bounds memory).
+    plan : SamplingPlan, optional
+        Every sampling choice (energy mixture, distance mixture with R_min, near and corner components,
+        stream shares, chunk size, forward_u_min); see :class:`~nuportal.mc.plan.SamplingPlan`.
+        Default ``SamplingPlan()``.
     metadata : dict, optional
         Provenance stored with the events (e.g. ``nuportal.io.provenance(config, seed)``).
-    forward_u_min : float
-        Smallest 1 - cos Theta sampled for forward channels (default :data:`FORWARD_U_MIN` = 0: the
-        whole forward peak, the channels' ``dsigma_du`` being exact down to u = 0); a positive value
-        cuts Theta < arccos(1 - forward_u_min) out of the integral.
-    corners : sequence of (fraction, decades, factor)
-        Corner components of the joint (E, r') sampling (default :data:`DEFAULT_CORNERS`): a
-        fraction of the events has E log-uniform in the top ``decades`` of the energy range and r'
-        log-uniform on [R_min, factor R_min].  These are the events that set the top of an
-        exclusion region (short decay lengths: only the most boosted HNLs produced next to the
-        detector survive).  Every event carries the full mixture density
-        (1 - sum f) rho_r(r') rho_E(E) + sum f rho_c,r(r') rho_c,E(E), so the weights stay exact
-        whichever component drew it; ``()`` turns them off.
+    **knobs
+        Shorthand for ``plan.replace(**knobs)`` (field names of SamplingPlan, validated there).
     """
     require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
     _check_portal(portal)
     require_range("n_events", n_events, 1, np.inf, high_open=True)
     if not getattr(source, "diffuse", True):
-        # Door open for beams: v_in fixed, cos Theta = v_beam . hnl_dir, weight without psi
-        # integration and with dsigma/dOmega = dsigma/dcos / 2 pi; not implemented yet.
-        raise NuportalInputError("beam (non-diffuse) sources are not supported by simulate() yet")
+        raise NuportalInputError("beam (non-diffuse) sources go through nuportal.mc.beam.simulate_beam")
+    plan = plan or SamplingPlan()
+    if knobs:
+        plan = plan.replace(**knobs)
     y = np.asarray(detector.position_cm, float).reshape(3)
-    r_min = default_r_min_cm(detector) if r_min_cm is None else float(r_min_cm)
-    require_range("share_floor", share_floor, 0.0, 1.0)
-    require_range("forward_u_min", forward_u_min, 0.0, 1e-3)
-    corners = _check_corners(corners)
-    mixture = S.RadialMixture(r_min, target.max_distance(y), *radial_fractions, lambda0_cm=lambda0_cm,
-                              f_near=near_fraction, r_near_cm=r_near_cm)
+    r_min = default_r_min_cm(detector) if plan.r_min_cm is None else float(plan.r_min_cm)
+    mixture = S.RadialMixture(r_min, target.max_distance(y), *plan.radial_fractions, lambda0_cm=plan.lambda0_cm,
+                              f_near=plan.near_fraction, r_near_cm=plan.r_near_cm)
     ctx = _Context(float(mass), source, target, y, local_vertical(y), float(detector.area_cm2),
-                   mixture, float(energy_index), float(energy_log_fraction), float(forward_u_min), corners)
+                   mixture, float(plan.energy_index), float(plan.energy_log_fraction), float(plan.forward_u_min),
+                   plan.corners)
     streams = _streams(channels, target, portal)
-    shares = _shares(streams, ctx, stream_shares, float(share_floor))
+    shares = _shares(streams, ctx, plan.stream_shares, float(plan.share_floor))
     counts = rng.multinomial(int(n_events), shares)
     names, parts = [], []
     for k, ((s_idx, ch), n_k) in enumerate(zip(streams, counts, strict=True)):
         names.append(f"{target.species[s_idx]}:{ch.name}")
-        for part in _run_stream(rng, ctx, s_idx, ch, int(n_k), int(chunk_size)):
+        for part in _run_stream(rng, ctx, s_idx, ch, int(n_k), plan.chunk_size):
             part["channel"] = np.full(part["species"].shape, k, dtype=np.int32)
             parts.append(part)
     return _assemble(ctx, portal, names, target.species, parts, detector, metadata)

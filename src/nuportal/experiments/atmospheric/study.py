@@ -108,6 +108,7 @@ def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, 
                   oscillate: bool = True, part: int = 0):
     """One weighted simulation at ``mass`` (GeV) for the study's detector."""
     from nuportal.io import provenance
+    from nuportal.mc.plan import SamplingPlan
     from nuportal.mc.upscatter import simulate
 
     require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
@@ -116,7 +117,7 @@ def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, 
                       n_generated=int(n_events))
     r_min = None if cfg.rock_distance_m is None else cfg.rock_distance_m * 100.0
     return simulate(mass, portal, source, target, site, channels, int(n_events),
-                    _rng(seed, mass, portal, part), r_min_cm=r_min, metadata=meta)
+                    _rng(seed, mass, portal, part), SamplingPlan(r_min_cm=r_min), metadata=meta)
 
 
 def merge(parts):
