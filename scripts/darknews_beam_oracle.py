@@ -13,7 +13,8 @@ override with ``--flux``).
 What it computes
 ----------------
 Physics (same as scripts/darknews_oracle.py): ``DarkNews.model.ThreePortalModel(m4=m_N, mu_tr_mu4=2 d,
-Umu4=0, epsilon=0, HNLtype="dirac")`` with d = 1e-6 GeV^-1, i.e. only the nu_mu - N transition magnetic moment;
+Umu4=0, epsilon=0, HNLtype="dirac")`` with d = 1e-6 GeV^-1, i.e. only the nu_mu - N transition magnetic
+moment;
 ``UpscatteringProcess(nu_projectile=numu, nu_upscattered=neutrino4, nuclear_target=NuclearTarget(T),
 scattering_regime=R, helicity=h)``, summed over h in (flipping, conserving), R in (coherent, p-el).
 Coupling convention: DarkNews vertex t_aj = mu_tr / 2 = d, so mu_tr_mu4 = 2 d (see
@@ -26,11 +27,11 @@ tests/production/test_darknews_oracle.py).
    Gauss-Legendre in E on every flux bin (the bin holding the threshold E_th = m_N + m_N^2 / (2 M) is
    mapped E = E_th + (E_hi - E_th) u^2, which absorbs the sqrt(E - E_th) onset), and for every E a composite
    Gauss-Legendre integral in ln Q^2 of DarkNews's own integrand ``DarkNews.amplitudes.upscattering_dxsec_dQ2
-   ([s, -Q2, u], process, diagrams=["TMM_SQR"])`` x multiplicity, with u = 2 M^2 + m_N^2 - s + Q^2 (the correct
-   one; ``UpscatteringProcess.diff_xsec_Q2`` has u with m_N instead of m_N^2 and is not used).  The Q^2 range
-   is [Q2min(E), Q2max(E)] (full kinematic range, as DarkNews's event generator uses it) and, stored separately
-   as ``*_QMAX``, [Q2min, min(Q2max, QMAX^2)] with QMAX = 2 GeV (coherent) / 5 GeV (p-el), the cut that
-   DarkNews's ``total_xsec`` (integrands.UpscatteringXsec) applies.  The two differ by < 1e-5 here.
+   ([s, -Q2, u], process, diagrams=["TMM_SQR"])`` x multiplicity, with u = 2 M^2 + m_N^2 - s + Q^2 (the
+   correct one; ``UpscatteringProcess.diff_xsec_Q2`` has u with m_N instead of m_N^2 and is not used).  The
+   Q^2 range is [Q2min(E), Q2max(E)] (full kinematic range, as DarkNews's event generator uses it) and, stored
+   separately as ``*_QMAX``, [Q2min, min(Q2max, QMAX^2)] with QMAX = 2 GeV (coherent) / 5 GeV (p-el), the
+   cut that DarkNews's ``total_xsec`` (integrands.UpscatteringXsec) applies.  The two differ by < 1e-5 here.
    p-el: DarkNews's target is a free proton (M = m_p = 0.93827208816 GeV, dipole F1/F2 with M_V = 0.843 GeV,
    mu_p = 2.792), multiplied by the multiplicity Z (6 for C12, 26 for Fe56); no Pauli blocking, no binding,
    no Fermi motion, the threshold is that of a free proton.  (n-el is identically zero for the TMM in
@@ -117,7 +118,8 @@ def write_darknews_inputs(flux: np.ndarray) -> None:
     INPUT_DIR.mkdir(parents=True, exist_ok=True)
     lines = [
         "# T2K ND280 flux prediction, 2020 public release, horn +250 kA (FHC, neutrino mode):",
-        "#   t2kflux_2020_plus250kA_runcond_nd280 (as redistributed in SIREN 0.1.0 resources/fluxes/T2K_NEAR),",
+        "#   t2kflux_2020_plus250kA_runcond_nd280 (as redistributed in SIREN 0.1.0",
+        "#   resources/fluxes/T2K_NEAR),",
         "#   written by scripts/darknews_beam_oracle.py in DarkNews 0.4.8 detector-flux format.",
         "# Units: nu / (cm^2 GeV POT) = T2K value [/cm^2/50MeV/1e21POT] / 0.05 / 1e21.",
         "# DarkNews reads this as a point table, linear interpolation, zero outside.  The T2K histogram",
@@ -130,9 +132,10 @@ def write_darknews_inputs(flux: np.ndarray) -> None:
             lines.append(f"{E:.9f} {nue:.6e} {numu:.6e} {0.0:.6e} {nuebar:.6e} {numubar:.6e} {0.0:.6e}")
     FLUX_OUT.write_text("\n".join(lines) + "\n")
     EXP_OUT.write_text(
-        "# Single-material slab for the DarkNews 0.4.8 GenLauncher cross-check (scripts/darknews_beam_oracle.py):\n"
-        "# 1 tonne of C12 in the T2K ND280 FHC flux (2020 release, correct +250 kA numu; NOT DarkNews's own\n"
-        "# ND280_FHC.dat, which holds the antineutrino-mode flux).  No geometry: DarkNews places scatters at 0.\n"
+        "# Single-material slab for the DarkNews 0.4.8 GenLauncher cross-check\n"
+        "# (scripts/darknews_beam_oracle.py): 1 tonne of C12 in the T2K ND280 FHC flux (2020 release,\n"
+        "# correct +250 kA numu; NOT DarkNews's own ND280_FHC.dat, which holds the antineutrino-mode flux).\n"
+        "# No geometry: DarkNews places scatters at 0.\n"
         "# The flux file path is relative to this file.\n"
         'name = "t2k_nd280_fhc_c12_slab"\n'
         f'fluxfile = "{FLUX_OUT.name}"\n'
@@ -200,7 +203,7 @@ def fold(p, flux: np.ndarray, n_gl: int, e_min: float | None = None) -> tuple[fl
         else:
             E = a + (hi - a) * u
             w = 0.5 * wg * (hi - a)
-        for Ei, wi in zip(E, w):
+        for Ei, wi in zip(E, w, strict=True):
             c, f = sigma_E(p, float(Ei))
             tot_cut += wi * numu * c
             tot_full += wi * numu * f
@@ -237,7 +240,8 @@ def quadrature_points(flux: np.ndarray) -> list[dict]:
                 pt[f"{key}_by_helicity_upscatters_per_nucleus_per_POT"] = by_h
                 pt[f"{key}_E_threshold_GeV"] = eth
                 pt[f"{key}_target_mass_GeV"] = M_target
-                pt[f"{key}_quadrature_rel_change_{N_E_GL[0]}_to_{N_E_GL[-1]}_Epoints"] = abs(lo_n[1] / hi[1] - 1.0)
+                conv_key = f"{key}_quadrature_rel_change_{N_E_GL[0]}_to_{N_E_GL[-1]}_Epoints"
+                pt[conv_key] = abs(lo_n[1] / hi[1] - 1.0)
                 if regime == "p-el":
                     pt["p_el_multiplicity"] = mult
                     pt["p_el_upscatters_per_proton_per_POT"] = hi[1] / mult
@@ -322,16 +326,19 @@ def run_genlauncher(flux: np.ndarray) -> dict:
                 per[regime] = {"events": float(w.sum()), "mc_error_naive": float(np.sqrt(err)),
                                "sum_w_flux_avg_xsec": float(sel["w_flux_avg_xsec"].to_numpy().sum()),
                                "n_weighted_events": int(len(w)),
-                               "by_helicity_events": {h: float(sel.loc[sel["helicity"] == h, "w_event_rate"].sum())
-                                                      for h in HELICITIES},
-                               "ratio_to_quadrature_from_Emin": float(w.sum()) / quad[regime]["events_from_Emin"]}
+                               "by_helicity_events": {
+                                   h: float(sel.loc[sel["helicity"] == h, "w_event_rate"].sum())
+                                   for h in HELICITIES},
+                               "ratio_to_quadrature_from_Emin":
+                                   float(w.sum()) / quad[regime]["events_from_Emin"]}
             n_ev = int(len(df))
             run = {"label": label, "seed": seed, "neval": neval, "nint": nint, "neval_warmup": neval_w,
                    "nint_warmup": nint_w, "n_weighted_events": n_ev, "wall_s_init": t1 - t0,
                    "wall_s_run": t2 - t1, "weighted_events_per_s": n_ev / (t2 - t0), "by_regime": per}
             print(f"GenLauncher {label} seed={seed}: {n_ev} events in {t2 - t0:.1f} s "
                   f"({n_ev / (t2 - t0):.0f}/s); " + "; ".join(
-                      f"{r}: {v['events']:.5g} +- {v['mc_error_naive']:.2g} (x{v['ratio_to_quadrature_from_Emin']:.4f})"
+                      f"{r}: {v['events']:.5g} +- {v['mc_error_naive']:.2g} "
+                      f"(x{v['ratio_to_quadrature_from_Emin']:.4f})"
                       for r, v in per.items()), flush=True)
             runs.append(run)
 
@@ -354,13 +361,15 @@ def run_genlauncher(flux: np.ndarray) -> dict:
         "mass_GeV": GEN_MASS, "mu_tr_mu4_GeV^-1": MU_TR, "d_GeV^-1": D_DIPOLE,
         "decay_product": "photon (N -> nu gamma)", "erange_GeV": list(GEN_ERANGE),
         "flux_integral_darknews_interpolated_per_cm2_per_POT": phi_dn,
-        "note": ("Generator energy integral starts at E_min = max(erange[0], 1.05 E_th) (DarkNews MC_events); "
-                 "its Q^2 integral is the full kinematic range (no QMAX); w_event_rate already divides by the "
+        "note": ("Generator energy integral starts at E_min = max(erange[0], 1.05 E_th) (DarkNews "
+                 "MC_events); its Q^2 integral is the full kinematic range (no QMAX); w_event_rate already "
+                 "divides by the "
                  "integrated N -> nu gamma width, so its sum is the upscattering count (BR = 1). Quadrature "
                  "'from_Emin' is the like-for-like comparison; 'from_threshold' is the physical total."),
         "quadrature": quad,
-        "mc_error_naive_note": ("sqrt(sum w^2 - (sum w)^2 / n) per helicity sample, added in quadrature: the "
-                                "unstratified estimate, which overstates VEGAS's error (compare seed_spread_rel)"),
+        "mc_error_naive_note": ("sqrt(sum w^2 - (sum w)^2 / n) per helicity sample, added in quadrature: "
+                                "the unstratified estimate, which overstates VEGAS's error (compare "
+                                "seed_spread_rel)"),
         "runs": runs,
         "combined_precision_runs": combined,
         "timing_note": f"wall clock of GenLauncher(...) + run(), {pinned}; weighted events = len(df) over "
@@ -415,16 +424,17 @@ def main() -> None:
                      "[cm^2 per target nucleus] = expected upscatterings per target nucleus per POT "
                      "(dimensionless); events = value x N_nuclei x POT. p_el values are per NUCLEUS, i.e. "
                      "include the multiplicity Z; p_el_upscatters_per_proton_per_POT = value / Z."),
-        "q2_range": ("un-suffixed values: Q^2 in [Q2min(E), Q2max(E)] (full 2->2 kinematics with the recoiling "
-                     "target of mass M, as DarkNews's MC integrand); *_QMAX: Q^2 <= QMAX^2 with QMAX = 2 GeV "
-                     "(coherent), 5 GeV (p-el), as DarkNews total_xsec"),
+        "q2_range": ("un-suffixed values: Q^2 in [Q2min(E), Q2max(E)] (full 2->2 kinematics with the "
+                     "recoiling target of mass M, as DarkNews's MC integrand); *_QMAX: Q^2 <= QMAX^2 "
+                     "with QMAX = 2 GeV (coherent), 5 GeV (p-el), as DarkNews total_xsec"),
         "QMAX_GeV": QMAX,
         "energy_range": "E from the threshold E_th = m_N + m_N^2/(2 M) (M = nucleus mass for coherent, "
                         "free-proton mass for p-el) to 30 GeV",
         "p_el_convention": ("DarkNews 'p-el': free-proton target (M = m_p = 0.93827208816 GeV, dipole "
-                            "F1_EM/F2_EM, M_V = 0.843 GeV, mu_p = 2.792, G_E = D, G_M = mu_p D), cross section "
-                            "times multiplicity Z (UpscatteringProcess.target_multiplicity and MC_events: "
-                            "6 for C12, 26 for Fe56); no Pauli blocking, no binding energy, no Fermi motion"),
+                            "F1_EM/F2_EM, M_V = 0.843 GeV, mu_p = 2.792, G_E = D, G_M = mu_p D), cross "
+                            "section times multiplicity Z (UpscatteringProcess.target_multiplicity and "
+                            "MC_events: 6 for C12, 26 for Fe56); no Pauli blocking, no binding energy, "
+                            "no Fermi motion"),
         "coherent_convention": ("whole-nucleus target, mass NuclearTarget(T).mass, Z^2 F^2 with DarkNews's "
                                 "Fourier-Bessel (De Vries) charge form factor, F2 = 0"),
         "quadrature_settings": {

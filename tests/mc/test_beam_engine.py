@@ -40,7 +40,7 @@ def _coherent(nucleus):
     return [ch for ch in channels("dipole", nucleus) if type(ch).__name__ == "CoherentChannel"]
 
 
-def _fold(channel, flux, weight_fn, n_e=6, n_u=160):
+def _fold(channel, flux, weight_fn, n_e=6, n_u=160, mass=MASS, cos_min=COS_MIN):
     """int dE (dPhi_numu + dPhi_numubar)/dE int_0^{1-cos_min} du dsigma/du weight_fn(E_N).
 
     Gauss-Legendre per flux bin and in ln(u + u0); the dipole cross section is the same for nu and
@@ -48,20 +48,20 @@ def _fold(channel, flux, weight_fn, n_e=6, n_u=160):
     """
     xe, we = np.polynomial.legendre.leggauss(n_e)
     xu, wu = np.polynomial.legendre.leggauss(n_u)
-    thr = float(channel.threshold_energy(MASS))
+    thr = float(channel.threshold_energy(mass))
     total = 0.0
     for lo, hi, phi in zip(flux.edges[:-1], flux.edges[1:], flux.density[0, 1] + flux.density[1, 1], strict=True):
         lo = max(lo, thr * (1 + 1e-9))
         if hi <= lo or phi <= 0:
             continue
         e = 0.5 * (hi + lo) + 0.5 * (hi - lo) * xe
-        p = np.sqrt(e * e - MASS**2)
-        u0 = np.maximum((MASS**2 / (e + p)) ** 2 / (2 * e * p), 1e-30)
-        a, b = np.log(u0), np.log(1 - COS_MIN + u0)
+        p = np.sqrt(e * e - mass**2)
+        u0 = np.maximum((mass**2 / (e + p)) ** 2 / (2 * e * p), 1e-30)
+        a, b = np.log(u0), np.log(1 - cos_min + u0)
         v = np.exp(0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * xu[None, :])
-        u = np.clip(v - u0[:, None], 0.0, 1 - COS_MIN)
+        u = np.clip(v - u0[:, None], 0.0, 1 - cos_min)
         ee = np.broadcast_to(e[:, None], u.shape)
-        ds, e_n = channel.dsigma_du_and_energy(ee.ravel(), u.ravel(), MASS)
+        ds, e_n = channel.dsigma_du_and_energy(ee.ravel(), u.ravel(), mass)
         inner = (ds[0].reshape(u.shape) * weight_fn(e_n.reshape(u.shape)) * v * wu).sum(axis=1) * 0.5 * (b - a)
         total += phi * 0.5 * (hi - lo) * np.sum(we * inner)
     return total

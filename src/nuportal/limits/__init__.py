@@ -35,6 +35,7 @@ class LimitInfo:
     cl: float
     reference: str
     note: str = ""
+    value_scale: float = 1.0  # file value x value_scale = the quantity in its stated unit
 
     @property
     def label(self) -> str:
@@ -82,4 +83,4 @@ def load_limit(limit_id: str) -> tuple[np.ndarray, np.ndarray]:
         except (ValueError, IndexError):
             continue
     data = np.array(rows)
-    return data[:, 0] * _UNIT[info.mass_unit], data[:, 1]
+    return data[:, 0] * _UNIT[info.mass_unit], data[:, 1] * info.value_scale

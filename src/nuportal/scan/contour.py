@@ -14,7 +14,7 @@ import numpy as np
 
 from nuportal.errors import NuportalInputError
 
-__all__ = ["ExcludedInterval", "excluded_interval", "log_grid"]
+__all__ = ["ExcludedInterval", "excluded_interval", "excluded_islands", "log_grid"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,22 @@ def excluded_interval(couplings, signal, threshold: float) -> ExcludedInterval:
     high = c[-1] if last == c.size - 1 else _crossing(c, r, last)
     islands = int(excl[0]) + int(np.count_nonzero(excl[1:] & ~excl[:-1]))
     return ExcludedInterval(low, high, first == 0, last == c.size - 1, islands)
+
+
+def excluded_islands(couplings, signal, threshold: float) -> list[tuple[float, float]]:
+    """Every disjoint excluded range [(low, high), ...] in increasing coupling (edges interpolated as in
+    :func:`excluded_interval`; a range touching the grid end stops there)."""
+    iv = excluded_interval(couplings, signal, threshold)  # validates
+    if iv.empty:
+        return []
+    c, s = np.asarray(couplings, float), np.asarray(signal, float)
+    excl = s >= threshold
+    r = np.maximum(s, 1e-300) / threshold
+    starts = np.flatnonzero(excl & ~np.concatenate([[False], excl[:-1]]))
+    ends = np.flatnonzero(excl & ~np.concatenate([excl[1:], [False]]))
+    out = []
+    for a, b in zip(starts, ends, strict=True):
+        lo = c[0] if a == 0 else _crossing(c, r, a - 1)
+        hi = c[-1] if b == c.size - 1 else _crossing(c, r, b)
+        out.append((lo, hi))
+    return out

@@ -63,20 +63,34 @@ def scan_study(experiment, portal: str, flavour: str, out, *, masses: str | None
     partial = path.with_name(path.name + ".partial.jsonl")
     rows = run_mass_scan(m, task, partial, settings, workers=workers, progress=progress)
     unit = S.COUPLING_UNITS[portal][0]
-    cols = {k: [r[k] for r in rows] for k in rows[0]}
-    cols = {(f"{k}_{_unit_tag(unit)}" if k.startswith("coupling_") else k): v for k, v in cols.items()}
+    tag = _unit_tag(unit)
+    grid_keys = ("signal_grid", "signal_rel_error_grid")
+    cols = {k: [r[k] for r in rows] for k in rows[0] if k not in grid_keys}
+    cols = {(f"{k}_{tag}" if k.startswith(("coupling_", "gap_")) else k): v for k, v in cols.items()}
     meta = provenance(cfg, seed, reference=cfg.reference, experiment=cfg.name, portal=portal, flavour=flavour,
                       coupling_unit=unit, curves={t or "main": {"signal_factor": f, "threshold_events": th}
                                                   for t, (f, th) in S.curves(cfg).items()},
                       couplings_grid=c.tolist(), n_events=n_events,
                       efficiency_note="T2K 2019 e+e- efficiency per mass and mode; outside 140-490 MeV: "
                       f"{cfg.efficiency.extrapolation} extrapolation (efficiency_extrapolated_* = 1)")
-    empty = tuple(k for k in cols if k.startswith(("coupling_", "mc_rel_error")))
+    empty = tuple(k for k in cols if k.startswith(("coupling_", "mc_rel_error", "gap_")))
     write_csv(path, cols, meta, empty_ok=empty)
+    signal = np.array([r["signal_grid"] for r in rows])
+    grid = {"m_N_GeV": np.repeat(m, c.size), f"coupling_{tag}": np.tile(c, m.size),
+            "signal_events": signal.ravel(), "mc_rel_error": np.array([r["signal_rel_error_grid"] for r in rows]).ravel()}
+    gmeta = {**meta, "note": "expected signal events (FHC + RHC, nominal flux, efficiency applied) on the scan grid; "
+             "a curve excludes where signal_events x signal_factor >= threshold_events (see 'curves'); "
+             "mc_rel_error -1 where no event contributes"}
+    write_csv(grid_path(path), grid, gmeta)
     if plot:
-        plot_reach(path.with_suffix(".png"), cols, cfg, portal, flavour, unit)
+        plot_reach(path.with_suffix(".png"), m, c, signal, cfg, portal, flavour)
     partial.unlink(missing_ok=True)
     return path
+
+
+def grid_path(path: Path) -> Path:
+    """The signal-grid CSV written beside a reach CSV."""
+    return path.with_name(path.stem + "_grid.csv")
 
 
 def _unit_tag(unit: str) -> str:
@@ -88,26 +102,33 @@ def reach(experiment, portal: str, flavour: str, out, **options) -> Path:
     return scan_study(experiment, portal, flavour, out, **options)
 
 
-def plot_reach(path: Path, cols: dict, cfg, portal: str, flavour: str, unit: str) -> Path:
+def draw_region(ax, masses, couplings, signal, threshold: float, *, label: str, fill: bool = True, **style):
+    """Excluded region {S(m, c) >= threshold} from the signal grid (islands and gaps drawn exactly)."""
+    ratio = np.log10(np.maximum(np.asarray(signal, float), 1e-300) / threshold).T  # (n_c, n_m)
+    if not np.any(ratio >= 0):
+        return ax.plot([], [], label=f"{label} (nothing excluded)", **style)
+    mm, cc = np.meshgrid(masses, couplings)
+    color = style.pop("color", None)
+    if fill:
+        ax.contourf(mm, cc, ratio, levels=[0.0, 1e9], colors=[color or "C0"], alpha=style.pop("alpha", 0.35))
+    cs = ax.contour(mm, cc, ratio, levels=[0.0], colors=[color or "C0"], linestyles=style.pop("ls", "-"),
+                    linewidths=style.pop("lw", 1.2))
+    return ax.plot([], [], color=color or "C0", ls="-" if fill else "--", label=label), cs
+
+
+def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour: str) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nuportal.experiments.atmospheric.figures import plot_exclusion
-
-    tag = _unit_tag(unit)
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    main = "" if cfg.statistics.kind == "measured" else f"_z{cfg.statistics.projection_z[0]:g}"
-    low, high = cols.get(f"coupling_low{main}_{tag}", cols.get(f"coupling_low_{tag}")), None
-    high = cols.get(f"coupling_high{main}_{tag}", cols.get(f"coupling_high_{tag}"))
-    label = (f"{cfg.name} {cfg.statistics.cl:.0%} CL" if cfg.statistics.kind == "measured"
-             else f"{cfg.name} Z = {cfg.statistics.projection_z[0]:g}")
-    plot_exclusion(ax, cols["m_N_GeV"], low, high, label=label)
-    for extra in [k for k in cols if k.startswith("coupling_low_z") and k != f"coupling_low{main}_{tag}"
-                  and "flux" not in k]:
-        plot_exclusion(ax, cols["m_N_GeV"], cols[extra], cols[extra.replace("low", "high")], fill=False,
-                       label=f"{cfg.name} Z = {extra.split('_z')[1].split('_')[0]}")
+    curves = S.curves(cfg)
+    tags = [""] if cfg.statistics.kind == "measured" else [f"z{z:g}" for z in cfg.statistics.projection_z]
+    for k, tag in enumerate(tags):
+        factor, thr = curves[tag]
+        label = (f"{cfg.name} {cfg.statistics.cl:.0%} CL" if not tag else f"{cfg.name} Z = {tag[1:]}")
+        draw_region(ax, masses, couplings, signal * factor, thr, label=label, fill=k == 0, color=f"C{k}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_N$ [GeV]")

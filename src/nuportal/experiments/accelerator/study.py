@@ -20,7 +20,7 @@ from scipy import special
 
 from nuportal.errors import NuportalInputError, require_range
 from nuportal.experiments.accelerator.config import BeamStudyConfig, load_beam_study
-from nuportal.scan.contour import excluded_interval
+from nuportal.scan.contour import excluded_interval, excluded_islands
 
 __all__ = ["PORTALS", "FLAVOURS", "COUPLING_UNITS", "DEFAULT_GRIDS", "study_config", "engine_inputs",
            "simulate_mode", "mode_signals", "thresholds", "mass_point", "point_rate", "decomposition", "curves"]
@@ -193,15 +193,28 @@ def _edge_error(couplings, rel, edge: float) -> float:
 
 
 def _intervals(couplings, s, rel, cfg) -> dict:
+    """Interval columns per curve; MC errors at the edges of the main curve (the first one)."""
     row = {}
-    for tag, (factor, thr) in curves(cfg).items():
+    all_curves = curves(cfg)
+    main = next(iter(all_curves))
+    for tag, (factor, thr) in all_curves.items():
         iv = excluded_interval(couplings, s * factor, thr)
         sfx = f"_{tag}" if tag else ""
         row[f"coupling_low{sfx}"], row[f"coupling_high{sfx}"] = iv.low, iv.high
         row[f"open_low{sfx}"], row[f"open_high{sfx}"] = float(iv.open_low), float(iv.open_high)
-        if not tag:
+        isl = excluded_islands(couplings, s * factor, thr)
+        row[f"islands{sfx}"] = float(len(isl))
+        # the widest allowed gap inside [low, high] (NaN: one island); with it the set is exact for <= 2 islands
+        gaps = [(isl[i][1], isl[i + 1][0]) for i in range(len(isl) - 1)]
+        gap = max(gaps, key=lambda g: g[1] / g[0]) if gaps else (np.nan, np.nan)
+        row[f"gap_low{sfx}"], row[f"gap_high{sfx}"] = gap
+        if tag == main:
+            edges = [e for lo_hi in isl for e in lo_hi]
+            open_edges = {couplings[0], couplings[-1]}
+            errs = [_edge_error(couplings, rel, e) for e in edges if e not in open_edges]
             row["mc_rel_error_low"] = np.nan if iv.open_low else _edge_error(couplings, rel, iv.low)
             row["mc_rel_error_high"] = np.nan if iv.open_high else _edge_error(couplings, rel, iv.high)
+            row["mc_rel_error_edges"] = max(errs) if errs else np.nan
     return row
 
 
@@ -222,11 +235,12 @@ def mass_point(mass: float, *, experiment, portal: str, flavour: str, couplings,
         sig = mode_signals(events, cfg, flavour, c)
         s, rel = _combine(sig)
         total = sum(ev.metadata.get("n_generated", 0) for p in parts.values() for ev in p)
-        row = {"m_N_GeV": float(mass), **_intervals(c, s, rel, cfg), "n_generated": float(total)}
+        row = {"m_N_GeV": float(mass), **_intervals(c, s, rel, cfg), "n_generated": float(total),
+               "signal_grid": s.tolist(), "signal_rel_error_grid": np.where(np.isfinite(rel), rel, -1.0).tolist()}
         for mode in cfg.modes:
             eff, outside = efficiency(cfg, mass, mode)
             row[f"efficiency_{mode}"], row[f"efficiency_extrapolated_{mode}"] = eff, float(outside)
-        errs = [row[k] for k in ("mc_rel_error_low", "mc_rel_error_high") if np.isfinite(row[k])]
+        errs = [row["mc_rel_error_edges"]] if np.isfinite(row["mc_rel_error_edges"]) else []
         target = cfg.monte_carlo.target_rel_error
         if not errs or max(errs) <= target or total >= cfg.monte_carlo.max_events:
             return row
