@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/nuportal reproduce 000 --out out/000
 	$(BIN)/nuportal reproduce 001 --out out/001
 	$(BIN)/nuportal reproduce 002 --out out/002
+	$(BIN)/nuportal reproduce 003 --out out/003
 	$(BIN)/nuportal reproduce 004 --out out/004
 
 test: $(STAMP)
@@ -28,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/na62_reach.py
 	$(BIN)/python benchmarks/mc_throughput.py
 	$(BIN)/python benchmarks/atm_contour.py
+	$(BIN)/python benchmarks/beam_contour.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

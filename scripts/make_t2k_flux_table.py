@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src/nuportal/data/flux"
-FILES = {"fhc": ("nd280_plus250kA.dat", "+250 kA (neutrino mode, FHC)"),
-         "rhc": ("nd280_minus250kA.dat", "-250 kA (antineutrino mode, RHC)")}
+FILES = {
+    "fhc": ("nd280_plus250kA.dat", "+250 kA (neutrino mode, FHC)"),
+    "rhc": ("nd280_minus250kA.dat", "-250 kA (antineutrino mode, RHC)"),
+}
 
 
 def convert(src: Path, mode: str) -> Path:
@@ -30,7 +32,7 @@ def convert(src: Path, mode: str) -> Path:
     out = OUT / f"t2k2020_nd280_{mode}.csv"
     head = [
         f"# T2K ND280 neutrino flux prediction, 2020 public release, horn current {label}.",
-        f"# Source: T2K collaboration, t2kflux_2020_{'plus' if mode == 'fhc' else 'minus'}250kA_runcond_nd280.txt",
+        f"# Source: T2K collaboration, t2kflux_2020_{name[6:-4]}_runcond_nd280.txt",
         "#   (as redistributed in SIREN 0.1.0 resources/fluxes/T2K_NEAR); converted by",
         "#   scripts/make_t2k_flux_table.py: per cm^2 per 50 MeV per 1e21 POT -> per cm^2 per GeV per POT.",
         "# Columns: E_low_GeV, E_high_GeV, then the flux density dPhi/dE in neutrinos / (cm^2 GeV POT)",

@@ -16,9 +16,26 @@ def run(capsys, *args):
 
 
 def test_rate_json_acceptance(capsys):
-    code, out, err = run(capsys, "rate", "beam-upscatter", "--experiment", "nd280", "--mode", "both", "--portal",
-                         "dipole", "--flavor", "mu", "--mass", "0.5", "--coupling", "1e-6", "--json",
-                         "--n-events", "4000")
+    code, out, err = run(
+        capsys,
+        "rate",
+        "beam-upscatter",
+        "--experiment",
+        "nd280",
+        "--mode",
+        "both",
+        "--portal",
+        "dipole",
+        "--flavor",
+        "mu",
+        "--mass",
+        "0.5",
+        "--coupling",
+        "1e-6",
+        "--json",
+        "--n-events",
+        "4000",
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["coupling_unit"] == "GeV^-1" and d["coupling"] == 1e-6
@@ -39,8 +56,21 @@ def test_coupling_units_are_explicit(capsys):
 
 
 def test_reach_writes_csv_grid_and_png(capsys, tmp_path):
-    code, _, err = run(capsys, "reach", "beam-upscatter", "--experiment", "nd280", "--out", str(tmp_path),
-                       "--masses", "0.1:0.3:2", "--couplings", "1e-8:1e-3:16", "--n-events", "2000")
+    code, _, err = run(
+        capsys,
+        "reach",
+        "beam-upscatter",
+        "--experiment",
+        "nd280",
+        "--out",
+        str(tmp_path),
+        "--masses",
+        "0.1:0.3:2",
+        "--couplings",
+        "1e-8:1e-3:16",
+        "--n-events",
+        "2000",
+    )
     assert code == 0, err
     path = tmp_path / "beam-upscatter_nd280_dipole_mu.csv"
     meta, cols = read_csv(path)
@@ -51,19 +81,22 @@ def test_reach_writes_csv_grid_and_png(capsys, tmp_path):
     assert not list(tmp_path.glob("*.partial.jsonl"))
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--mass", "40"], "HNL mass [GeV] = 40 is outside the allowed range"),
-    (["--mass", "0"], "HNL mass [GeV] = 0 is outside the allowed range"),
-    (["--coupling", "0"], "coupling [GeV^-1] = 0 is outside the allowed range"),
-    (["--coupling", "-1e-6"], "coupling [GeV^-1] = -1e-06 is outside the allowed range"),
-    (["--coupling", "nan"], "--coupling 'nan' is not a number"),
-    (["--coupling", "1e-6/TeV"], "--coupling unit '/tev' is not allowed"),
-    (["--coupling", "abc"], "--coupling 'abc' is not a number"),
-    (["--mode", "fhx"], "mode = 'fhx' is not one of fhc, rhc, both"),
-    (["--experiment", "nd281"], "unknown experiment 'nd281'"),
-    (["--experiment", "missing.yaml"], "experiment file missing.yaml does not exist"),
-    (["--flavor", "sterile"], "flavour = 'sterile' is not one of"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--mass", "40"], "HNL mass [GeV] = 40 is outside the allowed range"),
+        (["--mass", "0"], "HNL mass [GeV] = 0 is outside the allowed range"),
+        (["--coupling", "0"], "coupling [GeV^-1] = 0 is outside the allowed range"),
+        (["--coupling", "-1e-6"], "coupling [GeV^-1] = -1e-06 is outside the allowed range"),
+        (["--coupling", "nan"], "--coupling 'nan' is not a number"),
+        (["--coupling", "1e-6/TeV"], "--coupling unit '/tev' is not allowed"),
+        (["--coupling", "abc"], "--coupling 'abc' is not a number"),
+        (["--mode", "fhx"], "mode = 'fhx' is not one of fhc, rhc, both"),
+        (["--experiment", "nd281"], "unknown experiment 'nd281'"),
+        (["--experiment", "missing.yaml"], "experiment file missing.yaml does not exist"),
+        (["--flavor", "sterile"], "flavour = 'sterile' is not one of"),
+    ],
+)
 def test_rate_bad_input(capsys, args, needle):
     code, out, err = run(capsys, "rate", "beam-upscatter", "--n-events", "1000", *args)
     assert code == 2 and needle in err and out == ""
@@ -89,11 +122,14 @@ def test_study_file_edit_adds_pot(capsys, tmp_path):
     assert json.loads(b)["events"] / json.loads(a)["events"] == pytest.approx((12.34e20 + 5e21) / 12.34e20)
 
 
-@pytest.mark.parametrize("edit,needle", [
-    (lambda r: r["modes"].update({"fhx": r["modes"]["fhc"]}), "modes"),
-    (lambda r: r["modes"]["fhc"].update({"pot": -1}), "pot"),
-    (lambda r: r.update({"geometry": "nowhere.yaml"}), "cannot read geometry file nowhere.yaml"),
-])
+@pytest.mark.parametrize(
+    "edit,needle",
+    [
+        (lambda r: r["modes"].update({"fhx": r["modes"]["fhc"]}), "modes"),
+        (lambda r: r["modes"]["fhc"].update({"pot": -1}), "pot"),
+        (lambda r: r.update({"geometry": "nowhere.yaml"}), "cannot read geometry file nowhere.yaml"),
+    ],
+)
 def test_malformed_study_files(capsys, tmp_path, edit, needle):
     from nuportal.experiments.accelerator.config import config_path
 

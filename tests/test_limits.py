@@ -10,8 +10,10 @@ from nuportal.limits import limit_index, limits_for, load_limit
 def test_every_indexed_limit_loads_in_GeV():
     for lid, info in limit_index().items():
         m, u = load_limit(lid)
+        assert info.region in ("closed", "above"), lid
         assert m.size > 10, lid
-        assert np.all((m > 0.0005) & (m < 10.0)), lid     # GeV after unit conversion
+        # GeV after unit conversion: 10 keV (SN1987A) to the Z mass (LEP); a MeV/GeV mix-up would leave it
+        assert np.all((m > 5e-6) & (m < 100.0)), lid
         assert np.all((u > 0) & (u <= 1)), lid           # |U|^2, or d in GeV^-1 (all < 1)
         assert info.cl in (0.9, 0.95) and info.flavour in ("e", "mu", "tau")
 
@@ -64,3 +66,12 @@ def test_dipole_limits_are_separate_from_mixing():
     # reference 004's own Super-K curve (digitised in hnlimits): floor near 5e-7 GeV^-1 around 10-40 MeV
     m, d = load_limit("SK-atm-2022-de")
     assert 4e-7 < d.min() < 6e-7 and 0.08 < m.max() < 0.09
+
+
+def test_dipole_limits_of_reference_003_in_GeV_inverse():
+    """SN1987A is stored in mu_B: d = 148.1 GeV^-1 x mu / mu_B (mu_tr = 2 d, mu_B = e / 2 m_e)."""
+    m, d = load_limit("SN1987A-bottom")
+    assert 1e-11 < d.min() < 1e-10 and m.max() == pytest.approx(0.31016, rel=1e-4)
+    m, d = load_limit("LEP-dgz")
+    assert d[0] == pytest.approx(2.0985e-5, rel=1e-3) and m.max() > 90  # MeV column converted
+    assert limit_index()["LEP-dgz"].region == "above"

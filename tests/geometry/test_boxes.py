@@ -9,14 +9,33 @@ import yaml
 from nuportal.errors import NuportalInputError
 from nuportal.geometry import BoxGeometry, available_geometries, load_geometry
 
-MATS = {"ROCK": {"composition": {"Si": 0.4674349, "O": 0.5325651}}, "AIR": {"composition": {"N": 0.7562, "O": 0.2438}}}
+MATS = {
+    "ROCK": {"composition": {"Si": 0.4674349, "O": 0.5325651}},
+    "AIR": {"composition": {"N": 0.7562, "O": 0.2438}},
+}
 
 
 def _boxes(**child):
-    kid = {"name": "kid", "parent": "root", "center": [0, 0, 0], "size": [1, 1, 1], "material": "AIR",
-           "density": 0.0012, **child}
-    return [{"name": "root", "parent": None, "center": [0, 0, 0], "size": [10, 10, 10], "material": "ROCK",
-             "density": 2.9}, kid]
+    kid = {
+        "name": "kid",
+        "parent": "root",
+        "center": [0, 0, 0],
+        "size": [1, 1, 1],
+        "material": "AIR",
+        "density": 0.0012,
+        **child,
+    }
+    return [
+        {
+            "name": "root",
+            "parent": None,
+            "center": [0, 0, 0],
+            "size": [10, 10, 10],
+            "material": "ROCK",
+            "density": 2.9,
+        },
+        kid,
+    ]
 
 
 FID = [{"name": "F", "center": [0, 0, 0], "size": [0.5, 0.5, 0.5]}]
@@ -29,16 +48,21 @@ def test_nesting_rule_deepest_box_wins_and_densities():
     # n_Si = rho w / M_atom (28Si: 27.9769 u)
     n_si = g.box_number_densities[0, g.species.index("Si28")]
     assert abs(n_si / (2.9 * 0.4674349 / (27.9769 * 1.66053907e-24)) - 1) < 2e-4
-    assert g.box_masses_g()[0] == pytest.approx((1e9 - 1e6) * 2.9, rel=1e-9)  # 1000 m^3 of rock minus the 1 m^3 kid
+    assert g.box_masses_g()[0] == pytest.approx(
+        (1e9 - 1e6) * 2.9, rel=1e-9
+    )  # 1000 m^3 of rock minus the 1 m^3 kid
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"center": [4.8, 0, 0]}, ["'kid'", "not inside its parent"]),
-    ({"material": "CHEESE"}, ["unknown material 'CHEESE'", "ROCK"]),
-    ({"size": [1, -1, 1]}, ["'kid'", "must be > 0"]),
-    ({"density": 0}, ["density = 0", "(0, 30]"]),
-    ({"parent": "nobody"}, ["parent 'nobody'"]),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"center": [4.8, 0, 0]}, ["'kid'", "not inside its parent"]),
+        ({"material": "CHEESE"}, ["unknown material 'CHEESE'", "ROCK"]),
+        ({"size": [1, -1, 1]}, ["'kid'", "must be > 0"]),
+        ({"density": 0}, ["density = 0", "(0, 30]"]),
+        ({"parent": "nobody"}, ["parent 'nobody'"]),
+    ],
+)
 def test_bad_boxes_are_refused_with_the_value_named(change, words):
     with pytest.raises(NuportalInputError) as exc:
         BoxGeometry("t", MATS, _boxes(**change), FID)
@@ -47,12 +71,28 @@ def test_bad_boxes_are_refused_with_the_value_named(change, words):
 
 
 def test_overlapping_siblings_and_fiducial_outside_are_refused():
-    boxes = _boxes() + [{"name": "kid2", "parent": "root", "center": [0.5, 0, 0], "size": [1, 1, 1],
-                         "material": "AIR", "density": 0.0012}]
+    boxes = _boxes() + [
+        {
+            "name": "kid2",
+            "parent": "root",
+            "center": [0.5, 0, 0],
+            "size": [1, 1, 1],
+            "material": "AIR",
+            "density": 0.0012,
+        }
+    ]
     with pytest.raises(NuportalInputError, match="'kid' and 'kid2' overlap"):
         BoxGeometry("t", MATS, boxes, FID)
-    touching = _boxes() + [{"name": "kid2", "parent": "root", "center": [1.0, 0, 0], "size": [1, 1, 1],
-                            "material": "AIR", "density": 0.0012}]
+    touching = _boxes() + [
+        {
+            "name": "kid2",
+            "parent": "root",
+            "center": [1.0, 0, 0],
+            "size": [1, 1, 1],
+            "material": "AIR",
+            "density": 0.0012,
+        }
+    ]
     BoxGeometry("t", MATS, touching, FID)  # touching faces are allowed
     with pytest.raises(NuportalInputError, match="outside every material box"):
         BoxGeometry("t", MATS, _boxes(), [{"name": "F", "center": [0, 0, 20], "size": [1, 1, 1]}])

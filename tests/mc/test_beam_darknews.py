@@ -45,7 +45,7 @@ def _channel(nucleus: str, kind: str):
 
 
 def _fold(channel, m: float) -> float:
-    """int dE dPhi_numu/dE sigma(E) d^2 (Gauss-Legendre per flux bin; threshold bin mapped E = E_th + w x^2)."""
+    """int dE dPhi_numu/dE sigma(E) d^2 (Gauss-Legendre per bin; threshold bin mapped E = E_th + w x^2)."""
     flux = load_beam_flux("t2k-nd280", "fhc")
     thr = float(channel.threshold_energy(m))
     total = 0.0
@@ -63,8 +63,10 @@ def _fold(channel, m: float) -> float:
 @pytest.mark.parametrize("point", ORACLE["points"], ids=lambda p: f"{p['target']}-{p['mass_GeV']}")
 def test_flux_folded_cross_sections_match_darknews(point):
     nucleus, m = point["target"], point["mass_GeV"]
-    for kind, key in (("coherent", "coherent_upscatters_per_nucleus_per_POT"),
-                      ("p-el", "p_el_upscatters_per_nucleus_per_POT")):
+    for kind, key in (
+        ("coherent", "coherent_upscatters_per_nucleus_per_POT"),
+        ("p-el", "p_el_upscatters_per_nucleus_per_POT"),
+    ):
         ours = _fold(_channel(nucleus, kind), m)
         ref = point[key]
         assert abs(ours / ref - 1.0) < 0.05, (nucleus, m, kind, ours, ref)
@@ -74,14 +76,37 @@ def test_engine_rate_in_a_slab_is_the_upscattering_rate_inside_the_cut():
     """Carbon slab 10 x 10 x 0.2 m = fiducial box; c tau = 1e-4 cm; cos > 0.2 (no HNL escapes the slab)."""
     m, cos_min = 0.3, 0.2
     mats = {"VAC": {"composition": {"N": 1.0}}, "C": {"composition": {"C": 1.0}}}
-    boxes = [{"name": "world", "parent": None, "center": [0, 0, 0], "size": [30, 30, 30], "material": "VAC",
-              "density": 1e-12},
-             {"name": "slab", "parent": "world", "center": [0, 0, 0], "size": [10, 10, 0.2], "material": "C",
-              "density": 2.0}]
+    boxes = [
+        {
+            "name": "world",
+            "parent": None,
+            "center": [0, 0, 0],
+            "size": [30, 30, 30],
+            "material": "VAC",
+            "density": 1e-12,
+        },
+        {
+            "name": "slab",
+            "parent": "world",
+            "center": [0, 0, 0],
+            "size": [10, 10, 0.2],
+            "material": "C",
+            "density": 2.0,
+        },
+    ]
     geo = BoxGeometry("slab", mats, boxes, [{"name": "F", "center": [0, 0, 0], "size": [10, 10, 0.2]}])
     coh = _channel("C12", "coherent")
-    ev = simulate_beam(m, "dipole", BeamSource(load_beam_flux("t2k-nd280", "fhc")), geo, {"C12": [coh]}, 40_000,
-                       np.random.default_rng(3), SamplingPlan(stream_shares="equal"), cos_min=cos_min)
+    ev = simulate_beam(
+        m,
+        "dipole",
+        BeamSource(load_beam_flux("t2k-nd280", "fhc")),
+        geo,
+        {"C12": [coh]},
+        40_000,
+        np.random.default_rng(3),
+        SamplingPlan(stream_shares="equal"),
+        cos_min=cos_min,
+    )
     gamma1 = m**3 / (4 * np.pi)
     d = np.sqrt(1.973269804e-14 / 1e-4 / gamma1)
     n, rel = expected_events(ev, [d], (0, 1, 0), 1.0)

@@ -21,17 +21,33 @@ from nuportal.production.upscattering import channels
 
 MASS = 0.3
 COS_MIN = 0.999
-MATERIALS = {"VAC": {"composition": {"N": 1.0}}, "IRON": {"composition": {"Fe": 1.0}},
-             "ROCK": {"composition": {"Si": 0.4674349, "O": 0.5325651}}}
+MATERIALS = {
+    "VAC": {"composition": {"N": 1.0}},
+    "IRON": {"composition": {"Fe": 1.0}},
+    "ROCK": {"composition": {"Si": 0.4674349, "O": 0.5325651}},
+}
 
 
 def _geometry(slab_material, slab_lo_z, slab_hi_z, slab_width, root_z=(-250.0, 5.0)):
     zc, zl = 0.5 * (root_z[0] + root_z[1]), root_z[1] - root_z[0]
-    boxes = [{"name": "world", "parent": None, "center": [0, 0, zc], "size": [40, 40, zl], "material": "VAC",
-              "density": 1e-9},
-             {"name": "slab", "parent": "world", "center": [0, 0, 0.5 * (slab_lo_z + slab_hi_z)],
-              "size": [slab_width, slab_width, slab_hi_z - slab_lo_z], "material": slab_material,
-              "density": 7.874 if slab_material == "IRON" else 2.9}]
+    boxes = [
+        {
+            "name": "world",
+            "parent": None,
+            "center": [0, 0, zc],
+            "size": [40, 40, zl],
+            "material": "VAC",
+            "density": 1e-9,
+        },
+        {
+            "name": "slab",
+            "parent": "world",
+            "center": [0, 0, 0.5 * (slab_lo_z + slab_hi_z)],
+            "size": [slab_width, slab_width, slab_hi_z - slab_lo_z],
+            "material": slab_material,
+            "density": 7.874 if slab_material == "IRON" else 2.9,
+        },
+    ]
     fid = [{"name": "F", "center": [0, 0, 0.25], "size": [2.0, 2.0, 0.5]}]
     return BoxGeometry("test", MATERIALS, boxes, fid)
 
@@ -50,7 +66,9 @@ def _fold(channel, flux, weight_fn, n_e=6, n_u=160, mass=MASS, cos_min=COS_MIN):
     xu, wu = np.polynomial.legendre.leggauss(n_u)
     thr = float(channel.threshold_energy(mass))
     total = 0.0
-    for lo, hi, phi in zip(flux.edges[:-1], flux.edges[1:], flux.density[0, 1] + flux.density[1, 1], strict=True):
+    for lo, hi, phi in zip(
+        flux.edges[:-1], flux.edges[1:], flux.density[0, 1] + flux.density[1, 1], strict=True
+    ):
         lo = max(lo, thr * (1 + 1e-9))
         if hi <= lo or phi <= 0:
             continue
@@ -62,7 +80,9 @@ def _fold(channel, flux, weight_fn, n_e=6, n_u=160, mass=MASS, cos_min=COS_MIN):
         u = np.clip(v - u0[:, None], 0.0, 1 - cos_min)
         ee = np.broadcast_to(e[:, None], u.shape)
         ds, e_n = channel.dsigma_du_and_energy(ee.ravel(), u.ravel(), mass)
-        inner = (ds[0].reshape(u.shape) * weight_fn(e_n.reshape(u.shape)) * v * wu).sum(axis=1) * 0.5 * (b - a)
+        inner = (
+            (ds[0].reshape(u.shape) * weight_fn(e_n.reshape(u.shape)) * v * wu).sum(axis=1) * 0.5 * (b - a)
+        )
         total += phi * 0.5 * (hi - lo) * np.sum(we * inner)
     return total
 
@@ -75,12 +95,21 @@ def _lambda_unit_cm(e_n):
 
 def _simulate(geometry, nucleus, n, seed):
     src = BeamSource(load_beam_flux("t2k-nd280", "fhc"))
-    return simulate_beam(MASS, "dipole", src, geometry, {nucleus: _coherent(nucleus)}, n,
-                         np.random.default_rng(seed), SamplingPlan(stream_shares="equal"), cos_min=COS_MIN)
+    return simulate_beam(
+        MASS,
+        "dipole",
+        src,
+        geometry,
+        {nucleus: _coherent(nucleus)},
+        n,
+        np.random.default_rng(seed),
+        SamplingPlan(stream_shares="equal"),
+        cos_min=COS_MIN,
+    )
 
 
 def _close(value, ref, rel_err, floor=0.01):
-    """|value / ref - 1| <= max(3 rel_err, floor) (explicit: pytest.approx has an absolute 1e-12 tolerance)."""
+    """|value / ref - 1| <= max(3 rel_err, floor) (explicit: pytest.approx has an absolute 1e-12 default)."""
     assert rel_err < 0.05, f"MC error {rel_err:.3f} too large for a meaningful test"
     assert abs(value / ref - 1.0) <= max(3.0 * rel_err, floor), (value, ref, rel_err)
 
@@ -122,8 +151,11 @@ def test_long_decay_length_scales_as_d4_times_the_column():
     column = {s: geo.box_number_densities[1, geo.species.index(s)] * 1e4 for s in ("Si28", "O16")}
     flux = load_beam_flux("t2k-nd280", "fhc")
     for nuc in ("Si28", "O16"):
-        ref_unit = column[nuc] * (200.0 * 200.0 * 50.0) * _fold(_coherent(nuc)[0], flux,
-                                                                   lambda e_n: 1.0 / _lambda_unit_cm(e_n))
+        ref_unit = (
+            column[nuc]
+            * (200.0 * 200.0 * 50.0)
+            * _fold(_coherent(nuc)[0], flux, lambda e_n: 1.0 / _lambda_unit_cm(e_n))
+        )
         ev = _simulate(geo, nuc, 20_000, 2)
         d = np.array([1e-9, 2e-9])
         n, rel = expected_events(ev, d, (0, 1, 0), 1.0)

@@ -19,8 +19,16 @@ from nuportal.commands import rate_app, reach_app
 from nuportal.errors import NuportalInputError
 
 _EXP = "Experiment: nd280 | nd280-upgrade (or a YAML study file)."
-_UNITS = {"gev^-1": 1.0, "/gev": 1.0, "gev-1": 1.0, "1/gev": 1.0, "mev^-1": 1e3, "/mev": 1e3, "mev-1": 1e3,
-          "1/mev": 1e3}
+_UNITS = {
+    "gev^-1": 1.0,
+    "/gev": 1.0,
+    "gev-1": 1.0,
+    "1/gev": 1.0,
+    "mev^-1": 1e3,
+    "/mev": 1e3,
+    "mev-1": 1e3,
+    "1/mev": 1e3,
+}
 
 
 def register(app: typer.Typer) -> None:  # noqa: ARG001 - commands live in the rate/reach groups
@@ -42,8 +50,9 @@ def parse_coupling(text: str, portal: str) -> float:
             raise NuportalInputError(f"--coupling unit {unit!r}: a mixing |U|^2 has no unit")
         return value
     if unit and unit not in _UNITS:
-        raise NuportalInputError(f"--coupling unit {unit!r} is not allowed; use GeV^-1 (default), /GeV, MeV^-1 "
-                                 "or /MeV")
+        raise NuportalInputError(
+            f"--coupling unit {unit!r} is not allowed; use GeV^-1 (default), /GeV, MeV^-1 or /MeV"
+        )
     return value * _UNITS.get(unit, 1.0)
 
 
@@ -54,10 +63,16 @@ def rate_beam(
     portal: Annotated[str, typer.Option(help="Portal: dipole | mixing.")] = "dipole",
     flavor: Annotated[str, typer.Option(help="Coupled flavour: e | mu | tau.")] = "mu",
     mass: Annotated[float, typer.Option(help="HNL mass in GeV.")] = 0.5,
-    coupling: Annotated[str, typer.Option(
-        help="Dipole d in GeV^-1 (bare number) or with its unit (1e-6/GeV, 1e-9/MeV); mixing |U|^2.")] = "1e-6",
+    coupling: Annotated[
+        str,
+        typer.Option(
+            help="Dipole d in GeV^-1 (bare number) or with its unit (1e-6/GeV, 1e-9/MeV); mixing |U|^2."
+        ),
+    ] = "1e-6",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    n_events: Annotated[int | None, typer.Option(help="Monte Carlo events per mode (default: config).")] = None,
+    n_events: Annotated[
+        int | None, typer.Option(help="Monte Carlo events per mode (default: config).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
     """Expected HNL decays (N -> nu e+ e-) in the fiducial volume of a beam experiment for one model point."""
@@ -69,13 +84,17 @@ def rate_beam(
         typer.echo(json.dumps(res, indent=1, allow_nan=False))
         return
     unit = res["coupling_unit"]
-    typer.echo(f"{res['experiment']} {mode}: {res['events']:.4g} expected signal events at m_N = {mass:g} GeV, "
-               f"coupling = {value:.4g} {unit} (MC relative error {res['mc_rel_error'] or 0:.2%}; "
-               f"{res['events_flux_reduced']:.4g} after the flux reduction); threshold "
-               f"{res['signal_threshold']:.4g} events ({res['threshold_name']})")
+    typer.echo(
+        f"{res['experiment']} {mode}: {res['events']:.4g} expected signal events at m_N = {mass:g} GeV, "
+        f"coupling = {value:.4g} {unit} (MC relative error {res['mc_rel_error'] or 0:.2%}; "
+        f"{res['events_flux_reduced']:.4g} after the flux reduction); threshold "
+        f"{res['signal_threshold']:.4g} events ({res['threshold_name']})"
+    )
     for row in res["decomposition"][:6]:
-        typer.echo(f"  {row['mode']:>3s} {row['material']:<16s} {row['fraction']:7.1%}  (largest box "
-                   f"{row['largest_box']})")
+        typer.echo(
+            f"  {row['mode']:>3s} {row['material']:<16s} {row['fraction']:7.1%}  (largest box "
+            f"{row['largest_box']})"
+        )
 
 
 @reach_app.command("beam-upscatter")
@@ -85,16 +104,29 @@ def reach_beam(
     flavor: Annotated[str, typer.Option(help="Coupled flavour: e | mu | tau.")] = "mu",
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     masses: Annotated[str | None, typer.Option(help="HNL masses lo:hi:n in GeV, log-spaced.")] = None,
-    couplings: Annotated[str | None, typer.Option(
-        help="Couplings lo:hi:n, log-spaced, in GeV^-1 (dipole) or |U|^2 (mixing).")] = None,
+    couplings: Annotated[
+        str | None, typer.Option(help="Couplings lo:hi:n, log-spaced, in GeV^-1 (dipole) or |U|^2 (mixing).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    n_events: Annotated[int | None, typer.Option(help="Initial Monte Carlo events per mass and mode.")] = None,
+    n_events: Annotated[
+        int | None, typer.Option(help="Initial Monte Carlo events per mass and mode.")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
 ):
     """Excluded (or reachable) coupling interval at each mass, FHC + RHC (CSV + PNG); resumes a scan."""
     from nuportal.commands.atm import _progress_bar
     from nuportal.experiments.accelerator.reach import reach
 
-    path = reach(experiment, portal, flavor, out, masses=masses, couplings=couplings, seed=seed,
-                 n_events=n_events, workers=workers, progress=_progress_bar())
+    path = reach(
+        experiment,
+        portal,
+        flavor,
+        out,
+        masses=masses,
+        couplings=couplings,
+        seed=seed,
+        n_events=n_events,
+        workers=workers,
+        progress=_progress_bar(),
+    )
     typer.echo(f"wrote {path}")

@@ -25,8 +25,10 @@ __all__ = ["BeamFlux", "BeamSource", "load_beam_flux", "MODES", "T2K_ND280_TABLE
 #: Beam modes (horn polarities).
 MODES = ("fhc", "rhc")
 #: Shipped tables: (beam name, mode) -> package data file.
-T2K_ND280_TABLES = {("t2k-nd280", "fhc"): "data/flux/t2k2020_nd280_fhc.csv",
-                    ("t2k-nd280", "rhc"): "data/flux/t2k2020_nd280_rhc.csv"}
+T2K_ND280_TABLES = {
+    ("t2k-nd280", "fhc"): "data/flux/t2k2020_nd280_fhc.csv",
+    ("t2k-nd280", "rhc"): "data/flux/t2k2020_nd280_rhc.csv",
+}
 #: Column order of the tables.
 FLAVOUR_ORDER = ("numu", "numubar", "nue", "nuebar")
 #: (nu/nubar, flavour index e=0 mu=1 tau=2) of each table column.
@@ -59,14 +61,18 @@ class BeamFlux:
             bad = int(np.flatnonzero(np.diff(e) <= 0.0)[0]) if np.any(np.diff(e) <= 0.0) else 0
             raise NuportalInputError(
                 f"flux {self.name!r}: bin edges must be finite, >= 0 and strictly increasing; "
-                f"edge {bad} = {e[bad]:g} GeV, next = {e[min(bad + 1, e.size - 1)]:g} GeV")
+                f"edge {bad} = {e[bad]:g} GeV, next = {e[min(bad + 1, e.size - 1)]:g} GeV"
+            )
         if d.shape != (2, 3, e.size - 1):
-            raise NuportalInputError(f"flux {self.name!r}: density shape {d.shape}, expected (2, 3, {e.size - 1})")
+            raise NuportalInputError(
+                f"flux {self.name!r}: density shape {d.shape}, expected (2, 3, {e.size - 1})"
+            )
         if not np.all(np.isfinite(d)) or np.any(d < 0.0):
             idx = np.argwhere(~np.isfinite(d) | (d < 0.0))[0]
             raise NuportalInputError(
                 f"flux {self.name!r}: flux density must be finite and >= 0; bin {idx[2]} "
-                f"([{e[idx[2]]:g}, {e[idx[2] + 1]:g}] GeV) has {d[tuple(idx)]:g}")
+                f"([{e[idx[2]]:g}, {e[idx[2] + 1]:g}] GeV) has {d[tuple(idx)]:g}"
+            )
         object.__setattr__(self, "edges", e)
         object.__setattr__(self, "density", d)
 
@@ -103,12 +109,16 @@ def _parse_table(path, label: str) -> BeamFlux:
         raise NuportalInputError(f"cannot read flux table {label}: {exc.strerror}") from None
     rows = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not rows or rows[0].split(",")[:2] != ["E_low_GeV", "E_high_GeV"]:
-        raise NuportalInputError(f"flux table {label}: first non-comment line must be the header "
-                                 "E_low_GeV,E_high_GeV,numu,numubar,nue,nuebar")
+        raise NuportalInputError(
+            f"flux table {label}: first non-comment line must be the header "
+            "E_low_GeV,E_high_GeV,numu,numubar,nue,nuebar"
+        )
     names = [c.strip() for c in rows[0].split(",")[2:]]
     unknown = set(names) - set(FLAVOUR_ORDER)
     if unknown:
-        raise NuportalInputError(f"flux table {label}: unknown columns {sorted(unknown)}; allowed {FLAVOUR_ORDER}")
+        raise NuportalInputError(
+            f"flux table {label}: unknown columns {sorted(unknown)}; allowed {FLAVOUR_ORDER}"
+        )
     try:
         data = np.array([[float(v) for v in r.split(",")] for r in rows[1:]], float)
     except ValueError as exc:
@@ -118,8 +128,10 @@ def _parse_table(path, label: str) -> BeamFlux:
     lo, hi = data[:, 0], data[:, 1]
     if np.any(np.abs(lo[1:] - hi[:-1]) > 1e-9 * np.maximum(1.0, hi[:-1])):
         k = int(np.flatnonzero(np.abs(lo[1:] - hi[:-1]) > 1e-9 * np.maximum(1.0, hi[:-1]))[0])
-        raise NuportalInputError(f"flux table {label}: bins must be contiguous and increasing; bin {k} ends at "
-                                 f"{hi[k]:g} GeV, bin {k + 1} starts at {lo[k + 1]:g} GeV")
+        raise NuportalInputError(
+            f"flux table {label}: bins must be contiguous and increasing; bin {k} ends at "
+            f"{hi[k]:g} GeV, bin {k + 1} starts at {lo[k + 1]:g} GeV"
+        )
     density = np.zeros((2, 3, data.shape[0]))
     for j, name in enumerate(names):
         density[_SLOT[name]] = data[:, 2 + j]
@@ -180,12 +192,14 @@ class BeamSource:
         e = np.atleast_1d(np.asarray(energy, float))
         return self.flux.at(e), np.ones(e.size)
 
-    def energy_sampler(self, e_lo: float, e_hi: float | None = None, f_log: float = 0.3,
-                       bin_factor=None) -> BinnedEnergySampler:
+    def energy_sampler(
+        self, e_lo: float, e_hi: float | None = None, f_log: float = 0.3, bin_factor=None
+    ) -> BinnedEnergySampler:
         """Sampler of E on [e_lo, e_hi] following the summed flux times ``bin_factor`` (per bin, e.g. a
         rough cross section; see :class:`BinnedEnergySampler`)."""
-        return BinnedEnergySampler(self.flux, e_lo, self.energy_range[1] if e_hi is None else e_hi, f_log,
-                                   bin_factor)
+        return BinnedEnergySampler(
+            self.flux, e_lo, self.energy_range[1] if e_hi is None else e_hi, f_log, bin_factor
+        )
 
 
 class BinnedEnergySampler:
@@ -229,7 +243,9 @@ class BinnedEnergySampler:
     def density(self, energy) -> np.ndarray:
         e = np.asarray(energy, float)
         k = np.clip(np.searchsorted(self.edges, e, side="right") - 1, 0, self.prob.size - 1)
-        hist = np.where(self.widths[k] > 0, self.prob[k] / np.where(self.widths[k] > 0, self.widths[k], 1.0), 0.0)
+        hist = np.where(
+            self.widths[k] > 0, self.prob[k] / np.where(self.widths[k] > 0, self.widths[k], 1.0), 0.0
+        )
         log = 1.0 / (e * np.log(self.e_hi / self.e_lo))
         inside = (e >= self.e_lo) & (e <= self.e_hi)
         return np.where(inside, (1.0 - self.f_log) * hist + self.f_log * log, 0.0)

@@ -18,7 +18,8 @@ YAML format (lengths in ``length_unit``, m or cm; densities in g/cm^3)::
     materials:
       ROCK: {composition: {Si: 0.4674349, O: 0.5325651}, note: SiO2}
     boxes:
-      - {name: rock, parent: null, center: [0, 0, -136.75], size: [24, 24, 310.5], material: ROCK, density: 2.9}
+      - {name: rock, parent: null, center: [0, 0, -136.75], size: [24, 24, 310.5], material: ROCK,
+         density: 2.9}
     fiducial:
       - {name: TPC1, center: [0, 0, -0.375], size: [1.70, 1.96, 0.563]}
 """
@@ -56,25 +57,32 @@ class Material:
 def _vec3(value, what: str, label: str) -> np.ndarray:
     arr = np.asarray(value, float) if isinstance(value, list | tuple) else None
     if arr is None or arr.shape != (3,) or not np.all(np.isfinite(arr)):
-        raise NuportalInputError(f"geometry {label}: {what} must be a list of 3 finite numbers, got {value!r}")
+        raise NuportalInputError(
+            f"geometry {label}: {what} must be a list of 3 finite numbers, got {value!r}"
+        )
     return arr
 
 
 def _material(name: str, raw, label: str) -> Material:
     if not isinstance(raw, dict) or not isinstance(raw.get("composition"), dict) or not raw["composition"]:
-        raise NuportalInputError(f"geometry {label}: material {name!r} needs a non-empty 'composition' mapping")
+        raise NuportalInputError(
+            f"geometry {label}: material {name!r} needs a non-empty 'composition' mapping"
+        )
     comp = {}
     for element, frac in raw["composition"].items():
         get_nucleus(str(element))  # raises with the allowed list
         f = float(frac)
         if not np.isfinite(f) or f < 0.0:
-            raise NuportalInputError(f"geometry {label}: material {name!r} mass fraction of {element} = {f:g} "
-                                     "is outside the allowed range [0, 1]")
+            raise NuportalInputError(
+                f"geometry {label}: material {name!r} mass fraction of {element} = {f:g} "
+                "is outside the allowed range [0, 1]"
+            )
         comp[str(element)] = comp.get(str(element), 0.0) + f
     total = sum(comp.values())
     if abs(total - 1.0) > 1e-3:
-        raise NuportalInputError(f"geometry {label}: material {name!r} mass fractions sum to {total:.6g}, "
-                                 "allowed 1 +- 1e-3")
+        raise NuportalInputError(
+            f"geometry {label}: material {name!r} mass fractions sum to {total:.6g}, allowed 1 +- 1e-3"
+        )
     return Material(name, {k: v / total for k, v in comp.items()}, str(raw.get("note", "")))
 
 
@@ -111,8 +119,16 @@ class BoxGeometry:
         Fiducial boxes (cm).
     """
 
-    def __init__(self, name: str, materials: dict, boxes: list[dict], fiducial: list[dict],
-                 length_unit: str = "m", label: str = "", description: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        materials: dict,
+        boxes: list[dict],
+        fiducial: list[dict],
+        length_unit: str = "m",
+        label: str = "",
+        description: str = "",
+    ) -> None:
         label = label or name
         if length_unit not in _LENGTH:
             raise NuportalInputError(f"geometry {label}: length_unit = {length_unit!r}; allowed: m, cm")
@@ -133,27 +149,39 @@ class BoxGeometry:
             missing = {"center", "size", "material", "density"} - set(b)
             if missing:
                 raise NuportalInputError(f"geometry {label}: box {bname!r} lacks {sorted(missing)}")
-            c, s = _vec3(b["center"], f"box {bname!r} center", label), _vec3(b["size"], f"box {bname!r} size", label)
+            c, s = (
+                _vec3(b["center"], f"box {bname!r} center", label),
+                _vec3(b["size"], f"box {bname!r} size", label),
+            )
             if np.any(s <= 0.0):
-                raise NuportalInputError(f"geometry {label}: box {bname!r} size {tuple(s)} {length_unit}: "
-                                         "every side must be > 0")
+                raise NuportalInputError(
+                    f"geometry {label}: box {bname!r} size {tuple(s)} {length_unit}: every side must be > 0"
+                )
             if b["material"] not in self.materials:
-                raise NuportalInputError(f"geometry {label}: box {bname!r} has unknown material {b['material']!r}; "
-                                         f"defined: {', '.join(sorted(self.materials))}")
+                raise NuportalInputError(
+                    f"geometry {label}: box {bname!r} has unknown material {b['material']!r}; "
+                    f"defined: {', '.join(sorted(self.materials))}"
+                )
             rho = float(b["density"])
             if not np.isfinite(rho) or rho <= 0.0 or rho > 30.0:
-                raise NuportalInputError(f"geometry {label}: box {bname!r} density = {rho:g} g/cm^3 is outside "
-                                         "the allowed range (0, 30]")
+                raise NuportalInputError(
+                    f"geometry {label}: box {bname!r} density = {rho:g} g/cm^3 is outside "
+                    "the allowed range (0, 30]"
+                )
             p = b.get("parent")
             if p is None:
                 if parent and -1 in parent:
-                    raise NuportalInputError(f"geometry {label}: box {bname!r} is a second root (parent: null); "
-                                             "exactly one box may have no parent")
+                    raise NuportalInputError(
+                        f"geometry {label}: box {bname!r} is a second root (parent: null); "
+                        "exactly one box may have no parent"
+                    )
                 parent.append(-1)
             else:
                 if p not in index:
-                    raise NuportalInputError(f"geometry {label}: box {bname!r} names parent {p!r}, which is not a "
-                                             "box listed before it")
+                    raise NuportalInputError(
+                        f"geometry {label}: box {bname!r} names parent {p!r}, which is not a "
+                        "box listed before it"
+                    )
                 parent.append(index[p])
             index[bname] = k
             names.append(bname)
@@ -177,17 +205,22 @@ class BoxGeometry:
         for k, p in enumerate(self.parent):
             if p >= 0 and not _inside(lo[k], hi[k], lo[p], hi[p], tol):
                 raise NuportalInputError(
-                    f"geometry {self.label}: box {names[k]!r} is not inside its parent {names[p]!r} (nesting rule: a "
-                    "child lies entirely inside its parent)")
+                    f"geometry {self.label}: box {names[k]!r} is not inside its parent {names[p]!r} "
+                    "(nesting rule: a child lies entirely inside its parent)"
+                )
         for p in np.unique(self.parent):
             kids = np.flatnonzero(self.parent == p)
             for i, a in enumerate(kids):
-                ov = np.all(np.minimum(hi[a], hi[kids[i + 1:]]) - np.maximum(lo[a], lo[kids[i + 1:]]) > tol, axis=1)
+                ov = np.all(
+                    np.minimum(hi[a], hi[kids[i + 1 :]]) - np.maximum(lo[a], lo[kids[i + 1 :]]) > tol, axis=1
+                )
                 if ov.any():
-                    b = kids[i + 1:][np.argmax(ov)]
+                    b = kids[i + 1 :][np.argmax(ov)]
                     raise NuportalInputError(
-                        f"geometry {self.label}: boxes {names[a]!r} and {names[b]!r} overlap (nesting rule: boxes with "
-                        "the same parent may touch but not overlap)")
+                        f"geometry {self.label}: boxes {names[a]!r} and {names[b]!r} overlap (nesting rule: "
+                        "boxes with "
+                        "the same parent may touch but not overlap)"
+                    )
 
     def _densities(self) -> None:
         species = sorted({get_nucleus(e).symbol for m in self.materials.values() for e in m.composition})
@@ -207,18 +240,24 @@ class BoxGeometry:
         root = int(np.flatnonzero(self.parent < 0)[0])
         for k, f in enumerate(fiducial):
             if not isinstance(f, dict) or not {"name", "center", "size"} <= set(f):
-                raise NuportalInputError(f"geometry {self.label}: fiducial box {k} needs name, center and size")
+                raise NuportalInputError(
+                    f"geometry {self.label}: fiducial box {k} needs name, center and size"
+                )
             c = _vec3(f["center"], f"fiducial {f['name']!r} center", self.label)
             s = _vec3(f["size"], f"fiducial {f['name']!r} size", self.label)
             if np.any(s <= 0.0):
-                raise NuportalInputError(f"geometry {self.label}: fiducial box {f['name']!r} size {tuple(s)}: every "
-                                         "side must be > 0")
+                raise NuportalInputError(
+                    f"geometry {self.label}: fiducial box {f['name']!r} size {tuple(s)}: every "
+                    "side must be > 0"
+                )
             a, b = (c - s / 2) * scale, (c + s / 2) * scale
             if not _inside(a, b, self.lo[root], self.hi[root], tol):
                 raise NuportalInputError(
-                    f"geometry {self.label}: fiducial box {f['name']!r} (centre {tuple(c)}) lies outside every "
+                    f"geometry {self.label}: fiducial box {f['name']!r} (centre {tuple(c)}) lies outside "
+                    "every "
                     f"material box (root {self.box_names[root]!r} spans {tuple(self.lo[root] / scale)} to "
-                    f"{tuple(self.hi[root] / scale)})")
+                    f"{tuple(self.hi[root] / scale)})"
+                )
             names.append(str(f["name"]))
             lo.append(a)
             hi.append(b)
@@ -237,14 +276,32 @@ class BoxGeometry:
             raise NuportalInputError(f"geometry file {label} is not valid YAML: {exc}") from None
         if not isinstance(raw, dict):
             raise NuportalInputError(f"geometry file {label} must hold a mapping")
-        allowed = {"name", "description", "length_unit", "density_unit", "rule", "materials", "boxes", "fiducial"}
+        allowed = {
+            "name",
+            "description",
+            "length_unit",
+            "density_unit",
+            "rule",
+            "materials",
+            "boxes",
+            "fiducial",
+        }
         unknown = set(raw) - allowed
         if unknown:
-            raise NuportalInputError(f"geometry file {label}: unknown keys {sorted(unknown)}; allowed {sorted(allowed)}")
+            raise NuportalInputError(
+                f"geometry file {label}: unknown keys {sorted(unknown)}; allowed {sorted(allowed)}"
+            )
         if raw.get("density_unit", "g/cm3") != "g/cm3":
             raise NuportalInputError(f"geometry file {label}: density_unit must be g/cm3")
-        return cls(str(raw.get("name", Path(label).stem)), raw.get("materials") or {}, raw.get("boxes") or [],
-                   raw.get("fiducial") or [], str(raw.get("length_unit", "m")), label, str(raw.get("description", "")))
+        return cls(
+            str(raw.get("name", Path(label).stem)),
+            raw.get("materials") or {},
+            raw.get("boxes") or [],
+            raw.get("fiducial") or [],
+            str(raw.get("length_unit", "m")),
+            label,
+            str(raw.get("description", "")),
+        )
 
     @property
     def root(self) -> int:
@@ -260,11 +317,11 @@ class BoxGeometry:
         x = np.atleast_2d(np.asarray(x_cm, float))
         out = np.full(x.shape[0], -1, int)
         for start in range(0, x.shape[0], 20_000):
-            xs = x[start:start + 20_000, None, :]
+            xs = x[start : start + 20_000, None, :]
             inside = np.all((xs >= self.lo[None]) & (xs <= self.hi[None]), axis=2)
             score = np.where(inside, self.depth[None, :], -1)
             k = np.argmax(score, axis=1)
-            out[start:start + xs.shape[0]] = np.where(score[np.arange(k.size), k] >= 0, k, -1)
+            out[start : start + xs.shape[0]] = np.where(score[np.arange(k.size), k] >= 0, k, -1)
         return out
 
     def number_densities(self, x_cm) -> np.ndarray:
@@ -331,6 +388,7 @@ def load_geometry(name_or_path: str | Path) -> BoxGeometry:
     if s.endswith((".yaml", ".yml")) or Path(s).exists():
         return BoxGeometry.from_yaml(Path(s))
     if s not in available_geometries():
-        raise NuportalInputError(f"unknown geometry {s!r}; shipped: {', '.join(available_geometries())} "
-                                 "(or give a .yaml path)")
+        raise NuportalInputError(
+            f"unknown geometry {s!r}; shipped: {', '.join(available_geometries())} (or give a .yaml path)"
+        )
     return BoxGeometry.from_yaml(_geometry_dir().joinpath(f"{s}.yaml"))

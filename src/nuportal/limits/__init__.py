@@ -36,6 +36,7 @@ class LimitInfo:
     reference: str
     note: str = ""
     value_scale: float = 1.0  # file value x value_scale = the quantity in its stated unit
+    region: str = "closed"  # "closed": the curve outlines the excluded region; "above": it is the lower edge
 
     @property
     def label(self) -> str:

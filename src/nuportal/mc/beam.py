@@ -54,7 +54,7 @@ __all__ = ["simulate_beam", "channel_kind", "importance_factor", "BEAM_AXIS"]
 BEAM_AXIS = np.array([0.0, 0.0, 1.0])
 #: Seed of the pilot run of the automatic stream shares (fixed: reproducible, independent of the caller).
 _PILOT_SEED = 20261206
-_PILOT_EVENTS = 600
+_PILOT_EVENTS = 400
 #: Largest chunk of the beam engine (the ray tracing holds N x boxes x 3 numbers).
 _MAX_CHUNK = 8192
 #: Proper decay lengths (cm) at which the pilot weighs the streams: 1 cm - 10 km.
@@ -96,7 +96,9 @@ class _Stream:
         self.c = c
         self.eta_box = geometry.box_number_densities @ c  # (B,)
         parent = geometry.parent
-        self.d_eta = (self.eta_box - np.where(parent >= 0, self.eta_box[np.maximum(parent, 0)], 0.0))[self.boxes]
+        self.d_eta = (self.eta_box - np.where(parent >= 0, self.eta_box[np.maximum(parent, 0)], 0.0))[
+            self.boxes
+        ]
 
 
 def _group_channels(channels: Mapping, geometry, portal: str) -> dict:
@@ -104,7 +106,9 @@ def _group_channels(channels: Mapping, geometry, portal: str) -> dict:
     out: dict = {}
     for species, chans in channels.items():
         if species not in geometry.species:
-            raise NuportalInputError(f"species {species!r} is not in the geometry ({', '.join(geometry.species)})")
+            raise NuportalInputError(
+                f"species {species!r} is not in the geometry ({', '.join(geometry.species)})"
+            )
         for ch in chans:
             if getattr(ch, "portal", portal) != portal:
                 raise NuportalInputError(f"channel {ch.name!r} is for portal {ch.portal!r}, not {portal!r}")
@@ -150,7 +154,7 @@ def _reachable_boxes(geometry, k: int, tan_max: float) -> np.ndarray:
     lo_f, hi_f = geometry.fid_lo[k], geometry.fid_hi[k]
     depth = hi_f[2] - lo_f[2]
     reach = (np.maximum(hi_f[2] - geometry.lo[:, 2], 0.0) + depth) * tan_max + 1e-6
-    keep = (geometry.lo[:, 2] <= hi_f[2])
+    keep = geometry.lo[:, 2] <= hi_f[2]
     for a in range(2):
         keep &= (geometry.lo[:, a] <= hi_f[a] + reach) & (geometry.hi[:, a] >= lo_f[a] - reach)
     keep[geometry.root] = True
@@ -176,7 +180,7 @@ def _ray_segments(geometry, stream: _Stream, p0, back_dir, l_min, l_max):
     order = np.argsort(t, axis=1, kind="stable")
     t = np.take_along_axis(t, order, axis=1)
     eta = np.clip(np.cumsum(np.take_along_axis(dj, order, axis=1), axis=1), 0.0, None)
-    # segment j spans [t[:, j], t[:, j + 1]] with density eta[:, j]; prepend l_min (eta 0 before the first box)
+    # segment j spans [t[:, j], t[:, j + 1]] with density eta[:, j]; prepend l_min (eta 0 before box 1)
     t = np.concatenate([np.full((t.shape[0], 1), l_min), t], axis=1)
     eta = np.concatenate([np.zeros((t.shape[0], 1)), eta], axis=1)[:, :-1]
     return t[:, :-1], t[:, 1:], eta, (t_in, t_out, hit)
@@ -215,8 +219,11 @@ def _sample_vertex(rng, geometry, stream, p0, back_dir, l_min, l_max, plan: Samp
     lo_in, hi_in = np.maximum(a_j, l_min), np.minimum(b_j, 0.0)
     lo_c, hi_c = np.maximum(a_j, l_min), np.minimum(b_j, l_max)
     lo_g, hi_g = np.clip(a_j, 0.0, l_max), np.clip(b_j, 0.0, l_max)
-    ell = np.where(comp == 0, lo_in + x * (hi_in - lo_in),
-                   np.where(comp == 1, (lo_g + l0) * ((hi_g + l0) / (lo_g + l0)) ** x - l0, lo_c + x * (hi_c - lo_c)))
+    ell = np.where(
+        comp == 0,
+        lo_in + x * (hi_in - lo_in),
+        np.where(comp == 1, (lo_g + l0) * ((hi_g + l0) / (lo_g + l0)) ** x - l0, lo_c + x * (hi_c - lo_c)),
+    )
     ell = np.clip(ell, a_j, b_j)
     g = _g_components(ell, l_min, l_max, l0)
     d = (pi * g / np.where(z_c > 0.0, z_c, 1.0)).sum(axis=1)
@@ -253,15 +260,19 @@ def _sample_chunk(rng, ctx: dict, stream: _Stream, n: int, n_stream: int) -> dic
     l_max = np.maximum((z_face - geometry.lo[geometry.root, 2]) / cos_t, 1.0)
     ell, dens, box = _sample_vertex(rng, geometry, stream, p0, -omega, l_min, l_max, plan)
     x = p0 - ell[:, None] * omega
-    nd = np.where(box[:, None] >= 0, geometry.box_number_densities[np.maximum(box, 0)], 0.0) * stream.c[None, :]
+    nd = (
+        np.where(box[:, None] >= 0, geometry.box_number_densities[np.maximum(box, 0)], 0.0)
+        * stream.c[None, :]
+    )
     eta = nd.sum(axis=1)
     ok = (dens > 0.0) & (eta > 0.0)
     cum = np.cumsum(nd, axis=1)
     species = np.minimum((cum < (rng.random(n) * eta)[:, None]).sum(axis=1), nd.shape[1] - 1)
     c_s = stream.c[species]
     weight = np.where(ok, area * cos_t / np.where(ok, c_s * dens * n_stream * rho_e * rho_u, 1.0), 0.0)
-    t_in, t_out = geometry.ray_intervals(x, omega, geometry.fid_lo[stream.k:stream.k + 1],
-                                         geometry.fid_hi[stream.k:stream.k + 1])
+    t_in, t_out = geometry.ray_intervals(
+        x, omega, geometry.fid_lo[stream.k : stream.k + 1], geometry.fid_hi[stream.k : stream.k + 1]
+    )
     l1, l2 = np.maximum(t_in[:, 0], 0.0), t_out[:, 0]
     weight = np.where(l2 > l1, weight, 0.0)
     dsig = np.zeros((2, n))
@@ -278,11 +289,22 @@ def _sample_chunk(rng, ctx: dict, stream: _Stream, n: int, n_stream: int) -> dic
     weight = np.where(dsig.sum(axis=0) > 0.0, weight, 0.0)
     keep = np.flatnonzero(weight > 0.0)
     intensity, _ = ctx["source"].intensity_at(e_nu[keep])
-    cols = {"E_nu": e_nu[keep], "E_N": e_n[keep], "cos_Theta": cos_t[keep], "X": x[keep], "r": l1[keep],
-            "path_cm": (l2 - l1)[keep], "cos_zenith": cos_t[keep], "hnl_dir": omega[keep],
-            "cos_det": cos_t[keep], "weight": weight[keep], "species": species[keep].astype(np.int32),
-            "region": box[keep].astype(np.int32), "intensity": np.asarray(intensity, float),
-            "dsigma": dsig[:, keep]}
+    cols = {
+        "E_nu": e_nu[keep],
+        "E_N": e_n[keep],
+        "cos_Theta": cos_t[keep],
+        "X": x[keep],
+        "r": l1[keep],
+        "path_cm": (l2 - l1)[keep],
+        "cos_zenith": cos_t[keep],
+        "hnl_dir": omega[keep],
+        "cos_det": cos_t[keep],
+        "weight": weight[keep],
+        "species": species[keep].astype(np.int32),
+        "region": box[keep].astype(np.int32),
+        "intensity": np.asarray(intensity, float),
+        "dsigma": dsig[:, keep],
+    }
     for name, arr in cols.items():
         if not np.all(np.isfinite(arr)):
             raise FloatingPointError(f"non-finite values in the '{name}' column of the beam MC")
@@ -342,12 +364,20 @@ def _context(mass, source, geometry, kinds, plan, cos_min, portal):
             factor = _sigma_per_bin(source, geometry, per_species, kind, portal, mass, 1.0 - cos_min)
             if factor.sum() <= 0.0:
                 continue
-            energy[kind] = source.energy_sampler(max(thr, e_min, 1e-6), None, plan.beam_energy_log_fraction,
-                                                 factor)
+            energy[kind] = source.energy_sampler(
+                max(thr, e_min, 1e-6), None, plan.beam_energy_log_fraction, factor
+            )
     tan_max = np.sqrt(max(1.0 - cos_min**2, 0.0)) / cos_min
     faces = [_face(geometry, k, tan_max) for k in range(len(geometry.fiducial_names))]
-    return {"mass": float(mass), "source": source, "geometry": geometry, "plan": plan, "energy": energy,
-            "faces": faces, "u_cut": 1.0 - cos_min}
+    return {
+        "mass": float(mass),
+        "source": source,
+        "geometry": geometry,
+        "plan": plan,
+        "energy": energy,
+        "faces": faces,
+        "u_cut": 1.0 - cos_min,
+    }
 
 
 def _pilot_shares(ctx, streams, plan: SamplingPlan) -> np.ndarray:
@@ -380,8 +410,10 @@ def _shares(ctx, streams, plan: SamplingPlan) -> np.ndarray:
     else:
         shares = np.asarray(plan.stream_shares, float)
         if shares.shape != (len(streams),):
-            raise NuportalInputError(f"stream_shares must have {len(streams)} entries (fiducial boxes x channel "
-                                     f"kinds), got {shares.size}")
+            raise NuportalInputError(
+                f"stream_shares must have {len(streams)} entries (fiducial boxes x channel "
+                f"kinds), got {shares.size}"
+            )
     live = np.array([st.kind in ctx["energy"] for st in streams])
     shares = np.where(live, shares, 0.0)
     if shares.sum() <= 0.0:
@@ -389,9 +421,19 @@ def _shares(ctx, streams, plan: SamplingPlan) -> np.ndarray:
     return shares / shares.sum()
 
 
-def simulate_beam(mass: float, portal: str, source, geometry, channels: Mapping[str, Sequence], n_events: int,
-                  rng: np.random.Generator, plan: SamplingPlan | None = None, *, cos_min: float = 0.999,
-                  metadata: dict | None = None) -> UpscatterEvents:
+def simulate_beam(
+    mass: float,
+    portal: str,
+    source,
+    geometry,
+    channels: Mapping[str, Sequence],
+    n_events: int,
+    rng: np.random.Generator,
+    plan: SamplingPlan | None = None,
+    *,
+    cos_min: float = 0.999,
+    metadata: dict | None = None,
+) -> UpscatterEvents:
     """Simulate weighted beam-upscattering events at one HNL mass (see module docstring).
 
     Parameters
@@ -429,15 +471,19 @@ def simulate_beam(mass: float, portal: str, source, geometry, channels: Mapping[
     require_range("n_events", n_events, 1, np.inf, high_open=True)
     require_range("cos_min (HNL direction cut)", cos_min, 0.2, 1.0, high_open=True)
     if getattr(source, "diffuse", True):
-        raise NuportalInputError("simulate_beam needs a beam source (diffuse = False); use simulate() for diffuse ones")
+        raise NuportalInputError(
+            "simulate_beam needs a beam source (diffuse = False); use simulate() for diffuse ones"
+        )
     if not np.allclose(source.axis, BEAM_AXIS):
         raise NuportalInputError(f"beam axis {tuple(source.axis)} must be +z of the geometry (0, 0, 1)")
     plan = plan or SamplingPlan()
     kinds = _group_channels(channels, geometry, portal)
     ctx = _context(mass, source, geometry, kinds, plan, float(cos_min), portal)
     if not ctx["energy"]:
-        raise NuportalInputError(f"HNL mass = {mass:g} GeV is above what the beam can produce (every channel's "
-                                 f"threshold exceeds E_max = {source.energy_range[1]:g} GeV)")
+        raise NuportalInputError(
+            f"HNL mass = {mass:g} GeV is above what the beam can produce (every channel's "
+            f"threshold exceeds E_max = {source.energy_range[1]:g} GeV)"
+        )
     streams = _build_streams(geometry, kinds, portal, np.sqrt(1.0 - cos_min**2) / cos_min)
     shares = _shares(ctx, streams, plan)
     counts = rng.multinomial(int(n_events), shares)
@@ -455,17 +501,44 @@ def simulate_beam(mass: float, portal: str, source, geometry, channels: Mapping[
 
 
 def _assemble(mass, portal, names, geometry, parts, metadata) -> UpscatterEvents:
-    keys = ("E_nu", "E_N", "cos_Theta", "X", "r", "path_cm", "cos_zenith", "hnl_dir", "cos_det", "weight",
-            "channel", "species", "region")
+    keys = (
+        "E_nu",
+        "E_N",
+        "cos_Theta",
+        "X",
+        "r",
+        "path_cm",
+        "cos_zenith",
+        "hnl_dir",
+        "cos_det",
+        "weight",
+        "channel",
+        "species",
+        "region",
+    )
     ints = ("channel", "species", "region")
     cat = {}
     for key in keys:
         if parts:
             cat[key] = np.concatenate([p[key] for p in parts])
         else:
-            cat[key] = np.zeros((0, 3)) if key in ("X", "hnl_dir") else np.zeros(0, np.int32 if key in ints else float)
-    cat["intensity"] = np.concatenate([p["intensity"] for p in parts], axis=-1) if parts else np.zeros((2, 3, 0))
+            cat[key] = (
+                np.zeros((0, 3))
+                if key in ("X", "hnl_dir")
+                else np.zeros(0, np.int32 if key in ints else float)
+            )
+    cat["intensity"] = (
+        np.concatenate([p["intensity"] for p in parts], axis=-1) if parts else np.zeros((2, 3, 0))
+    )
     cat["dsigma"] = np.concatenate([p["dsigma"] for p in parts], axis=-1) if parts else np.zeros((2, 0))
-    return UpscatterEvents(mass_GeV=float(mass), portal=portal, channel_names=tuple(names),
-                           species_names=tuple(geometry.species), detector_length_cm=0.0, up=BEAM_AXIS.copy(),
-                           metadata=dict(metadata or {}), region_names=tuple(geometry.box_names), **cat)
+    return UpscatterEvents(
+        mass_GeV=float(mass),
+        portal=portal,
+        channel_names=tuple(names),
+        species_names=tuple(geometry.species),
+        detector_length_cm=0.0,
+        up=BEAM_AXIS.copy(),
+        metadata=dict(metadata or {}),
+        region_names=tuple(geometry.box_names),
+        **cat,
+    )

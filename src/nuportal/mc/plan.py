@@ -95,7 +95,9 @@ class SamplingPlan:
                 require_range(name, value, 0.0, np.inf, low_open=True, high_open=True)
         fr = tuple(float(v) for v in self.radial_fractions)
         if len(fr) != 3:
-            raise NuportalInputError(f"radial_fractions must be (f_log, f_uni, f_exp), got {self.radial_fractions}")
+            raise NuportalInputError(
+                f"radial_fractions must be (f_log, f_uni, f_exp), got {self.radial_fractions}"
+            )
         require_range("radial_fractions", fr, 0.0, 1.0)
         if fr[2] > 0.0 and self.lambda0_cm is None:
             raise NuportalInputError("radial_fractions f_exp > 0 needs lambda0_cm")
@@ -106,10 +108,13 @@ class SamplingPlan:
         vf = tuple(float(v) for v in self.vertex_fractions)
         if len(vf) != 3 or any(v < 0 or not np.isfinite(v) for v in vf) or sum(vf) <= 0:
             raise NuportalInputError(
-                f"vertex_fractions must be 3 non-negative numbers (inside, log, column), not all 0; got {vf}")
+                f"vertex_fractions must be 3 non-negative numbers (inside, log, column), not all 0; got {vf}"
+            )
         if vf[2] <= 0.0:
-            raise NuportalInputError("vertex_fractions: the column fraction must be > 0 (it is the only "
-                                     "component that covers the whole beam line)")
+            raise NuportalInputError(
+                "vertex_fractions: the column fraction must be > 0 (it is the only "
+                "component that covers the whole beam line)"
+            )
         object.__setattr__(self, "vertex_fractions", tuple(v / sum(vf) for v in vf))
         require_range("vertex_log_scale_cm", self.vertex_log_scale_cm, 0.0, 1e4, low_open=True)
 
@@ -130,8 +135,10 @@ class SamplingPlan:
         """A validated copy with some fields changed (unknown names are refused)."""
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
-            raise NuportalInputError(f"unknown sampling-plan fields {sorted(unknown)}; allowed: "
-                                     f"{', '.join(f.name for f in dataclasses.fields(self))}")
+            raise NuportalInputError(
+                f"unknown sampling-plan fields {sorted(unknown)}; allowed: "
+                f"{', '.join(f.name for f in dataclasses.fields(self))}"
+            )
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:

@@ -73,7 +73,8 @@ def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True
     if portal not in PORTALS:
         raise NuportalInputError(f"portal = {portal!r} is not one of {', '.join(PORTALS)}")
     if dipole_visible not in DIPOLE_VISIBLE:
-        raise NuportalInputError(f"dipole_visible = {dipole_visible!r} is not one of {', '.join(DIPOLE_VISIBLE)}")
+        raise NuportalInputError(
+            f"dipole_visible = {dipole_visible!r} is not one of {', '.join(DIPOLE_VISIBLE)}")
     p = _pattern(flavour_pattern)
     if portal == "dipole":
         gamma1 = sum(float(widths.width_nu_gamma(mass, d)) for d in p)
@@ -82,7 +83,8 @@ def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True
         from nuportal.decay import dipole_pair
 
         if dipole_visible == "ee-ref003":
-            return DecayModel(mass, portal, p, gamma1, float(dipole_pair.ee_to_gamma_ratio_reference003(mass)))
+            ratio = float(dipole_pair.ee_to_gamma_ratio_reference003(mass))
+            return DecayModel(mass, portal, p, gamma1, ratio)
         ratio = float(dipole_pair.ee_to_gamma_ratio(mass))
         return DecayModel(mass, portal, p, gamma1 * (1.0 + ratio), ratio / (1.0 + ratio))
     pmax = float(p.max())

@@ -43,7 +43,8 @@ from nuportal.mc.events import UpscatterEvents
 from nuportal.mc.plan import DEFAULT_CORNERS, SamplingPlan
 from nuportal.mc.targets import local_vertical
 
-__all__ = ["PORTALS", "DEFAULT_CORNERS", "SamplingPlan", "simulate", "default_channels", "default_r_min_cm", "natural_angle_scale",
+__all__ = ["PORTALS", "DEFAULT_CORNERS", "SamplingPlan", "simulate", "default_channels", "default_r_min_cm",
+           "natural_angle_scale",
            "auto_stream_shares"]
 
 PORTALS = ("dipole", "mixing")
@@ -424,11 +425,11 @@ def simulate(mass: float, portal: str, source, target, detector, channels: Mappi
         plan = plan.replace(**knobs)
     y = np.asarray(detector.position_cm, float).reshape(3)
     r_min = default_r_min_cm(detector) if plan.r_min_cm is None else float(plan.r_min_cm)
-    mixture = S.RadialMixture(r_min, target.max_distance(y), *plan.radial_fractions, lambda0_cm=plan.lambda0_cm,
-                              f_near=plan.near_fraction, r_near_cm=plan.r_near_cm)
+    mixture = S.RadialMixture(r_min, target.max_distance(y), *plan.radial_fractions,
+                              lambda0_cm=plan.lambda0_cm, f_near=plan.near_fraction, r_near_cm=plan.r_near_cm)
     ctx = _Context(float(mass), source, target, y, local_vertical(y), float(detector.area_cm2),
-                   mixture, float(plan.energy_index), float(plan.energy_log_fraction), float(plan.forward_u_min),
-                   plan.corners)
+                   mixture, float(plan.energy_index), float(plan.energy_log_fraction),
+                   float(plan.forward_u_min), plan.corners)
     streams = _streams(channels, target, portal)
     shares = _shares(streams, ctx, plan.stream_shares, float(plan.share_floor))
     counts = rng.multinomial(int(n_events), shares)

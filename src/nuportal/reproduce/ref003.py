@@ -26,13 +26,25 @@ from nuportal.io import ensure_writable_dir, provenance, read_csv, write_csv, wr
 __all__ = ["reproduce", "PAPER", "MINIBOONE_POINT", "EXISTING_DEFAULT", "world_leading_windows"]
 
 #: Numbers quoted in the abstract of reference 003 (GeV).
-PAPER = {"nd280_world_leading_GeV": [0.390, 0.743], "upgrade_world_leading_GeV": [0.148, 0.860],
-         "miniboone_disfavoured_by_upgrade_sigma": 5.0}
+PAPER = {
+    "nd280_world_leading_GeV": [0.390, 0.743],
+    "upgrade_world_leading_GeV": [0.148, 0.860],
+    "miniboone_disfavoured_by_upgrade_sigma": 5.0,
+}
 #: MiniBooNE best fit of the dipole explanation (Kamp et al., PRD 107 (2023) 055009), as quoted by 003.
 MINIBOONE_POINT = {"m_N_GeV": 0.51, "d_GeV^-1": 1.4e-6}
 #: Existing nu_mu dipole limits counted for "world-leading" (ids of data/limits/index.yaml); the issue's list.
-EXISTING_DEFAULT = ("CHARMII-dmu", "NOMAD-dmu", "MiniBooNE-dmu", "MINERvA-dmu", "SK-atm-2022-dmu", "Borexino-d",
-                    "XENON1T-d", "Borexino-SK-d", "SN1987A")
+EXISTING_DEFAULT = (
+    "CHARMII-dmu",
+    "NOMAD-dmu",
+    "MiniBooNE-dmu",
+    "MINERvA-dmu",
+    "SK-atm-2022-dmu",
+    "Borexino-d",
+    "XENON1T-d",
+    "Borexino-SK-d",
+    "SN1987A",
+)
 #: Decomposition points: the MiniBooNE point (short decay length) and a long-decay-length point.
 POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 
@@ -40,10 +52,22 @@ POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 def _settings(quick: bool, n_events: int | None) -> dict:
     workers = max(1, min(2, os.cpu_count() or 1))
     if quick:
-        return {"masses": "0.05:1.5:8", "couplings": "1e-8:1e-3:28", "n_events": n_events or 4000,
-                "max_events": n_events or 4000, "workers": workers, "point_events": 6000}
-    return {"masses": None, "couplings": None, "n_events": n_events, "max_events": None, "workers": workers,
-            "point_events": 60_000}
+        return {
+            "masses": "0.05:1.5:8",
+            "couplings": "1e-8:1e-3:28",
+            "n_events": n_events or 4000,
+            "max_events": n_events or 4000,
+            "workers": workers,
+            "point_events": 6000,
+        }
+    return {
+        "masses": None,
+        "couplings": None,
+        "n_events": n_events,
+        "max_events": None,
+        "workers": workers,
+        "point_events": 60_000,
+    }
 
 
 def _study(name: str, st: dict):
@@ -60,24 +84,39 @@ def _scan(out: Path, name: str, st: dict, seed: int) -> tuple[Path, dict]:
     from nuportal.experiments.accelerator.reach import grid_path, scan_study
 
     cfg = _study(name, st)
-    path = scan_study(cfg, "dipole", "mu", out, masses=st["masses"], couplings=st["couplings"], seed=seed,
-                      n_events=st["n_events"], workers=st["workers"])
+    path = scan_study(
+        cfg,
+        "dipole",
+        "mu",
+        out,
+        masses=st["masses"],
+        couplings=st["couplings"],
+        seed=seed,
+        n_events=st["n_events"],
+        workers=st["workers"],
+    )
     return path, _grid(grid_path(path))
 
 
 def _grid(path: Path) -> dict:
     _, g = read_csv(path)
     m, c = np.unique(g["m_N_GeV"]), np.unique(g["coupling_GeV-1"])
-    return {"masses": m, "couplings": c, "signal": np.asarray(g["signal_events"], float).reshape(m.size, c.size)}
+    return {
+        "masses": m,
+        "couplings": c,
+        "signal": np.asarray(g["signal_events"], float).reshape(m.size, c.size),
+    }
 
 
 # ------------------------------------------------------------------------------------------ existing limits
 def existing_polygons(ids=EXISTING_DEFAULT) -> dict:
-    """{id: (N, 2) polygon in (log10 m/GeV, log10 d/GeV^-1)} of the existing limits (closed in log space).
+    """{id: (N, 2) polygon in (log10 m/GeV, log10 d/GeV^-1)} of the existing limits.
 
-    SN1987A is the band between its two hnlimits curves.
+    Curves marked ``region: above`` in the limits index (lower edges of regions without a ceiling: LEP,
+    CHARM-II, the solar-neutrino limits) are closed through d = 10 GeV^-1; the others are closed by a
+    straight line in log space between their end points.  SN1987A is the band between its two curves.
     """
-    from nuportal.limits import load_limit
+    from nuportal.limits import limit_index, load_limit
 
     out = {}
     for lid in ids:
@@ -88,7 +127,10 @@ def existing_polygons(ids=EXISTING_DEFAULT) -> dict:
         else:
             m, y = load_limit(lid)
         ok = (m > 0) & (y > 0)
-        out[lid] = np.column_stack([np.log10(m[ok]), np.log10(y[ok])])
+        poly = np.column_stack([np.log10(m[ok]), np.log10(y[ok])])
+        if lid != "SN1987A" and limit_index()[lid].region == "above":
+            poly = np.vstack([poly, [poly[-1, 0], 1.0], [poly[0, 0], 1.0]])
+        out[lid] = poly
     return out
 
 
@@ -114,12 +156,18 @@ def _fine_signal(grid: dict, n_m: int = 300, n_c: int = 300):
     return fm, fc, f(np.stack([mm, cc], axis=-1)), mm, cc
 
 
-def world_leading_windows(grid: dict, factor: float, threshold: float, polys: dict) -> list[list[float]]:
-    """Mass windows [lo, hi] (GeV) where the study excludes couplings that no listed limit excludes."""
-    fm, _, ls, mm, cc = _fine_signal(grid)
+def world_leading_windows(grid: dict, factor: float, threshold: float, polys: dict,
+                          min_decades: float = 0.1) -> list[list[float]]:
+    """Mass windows [lo, hi] (GeV) where the study excludes couplings that no listed limit excludes.
+
+    The scan grid is interpolated bilinearly in (log m, log d) onto 300 x 300 points; a mass counts when
+    the newly excluded couplings span at least ``min_decades`` in log10 d (slivers where two boundaries
+    touch, within the interpolation error, do not).
+    """
+    fm, fc, ls, mm, cc = _fine_signal(grid)
     excluded = ls + np.log10(factor) >= np.log10(threshold)
     new = excluded & ~_inside_any(polys, mm, cc)
-    lead = new.any(axis=1)
+    lead = new.sum(axis=1) * (fc[1] - fc[0]) >= min_decades
     windows, start = [], None
     edges = np.concatenate([[fm[0]], 0.5 * (fm[1:] + fm[:-1]), [fm[-1]]])
     for i, flag in enumerate(lead):
@@ -148,20 +196,53 @@ def _plane_figure(path: Path, nd: dict, up: dict, cfg_nd, cfg_up, polys: dict) -
     for k, (lid, poly) in enumerate(polys.items()):
         label = "SN1987A (cooling)" if lid == "SN1987A" else index[lid].label
         ax.fill(10 ** poly[:, 0], 10 ** poly[:, 1], color=f"C{(k + 4) % 10}", alpha=0.12, lw=0)
-        ax.plot(10 ** np.append(poly[:, 0], poly[0, 0]), 10 ** np.append(poly[:, 1], poly[0, 1]),
-                color=f"C{(k + 4) % 10}", lw=0.8, label=label)
+        ax.plot(
+            10 ** np.append(poly[:, 0], poly[0, 0]),
+            10 ** np.append(poly[:, 1], poly[0, 1]),
+            color=f"C{(k + 4) % 10}",
+            lw=0.8,
+            label=label,
+        )
     c_nd, c_up = S.curves(cfg_nd), S.curves(cfg_up)
-    draw_region(ax, nd["masses"], nd["couplings"], nd["signal"] * c_nd[""][0], c_nd[""][1],
-                label="ND280 data, 95% CL (flux -11.2%)", color="k")
+    draw_region(
+        ax,
+        nd["masses"],
+        nd["couplings"],
+        nd["signal"] * c_nd[""][0],
+        c_nd[""][1],
+        label="ND280 data, 95% CL (flux -11.2%)",
+        color="k",
+    )
     for tag, ls in (("flux_nominal", ":"), ("flux_high", ":")):
         f, th = c_nd[tag]
-        draw_region(ax, nd["masses"], nd["couplings"], nd["signal"] * f, th, fill=False, color="0.3", ls=ls,
-                    lw=0.8, label=f"ND280 flux x{f:.3g}")
+        draw_region(
+            ax,
+            nd["masses"],
+            nd["couplings"],
+            nd["signal"] * f,
+            th,
+            fill=False,
+            color="0.3",
+            ls=ls,
+            lw=0.8,
+            label=f"ND280 flux x{f:.3g}",
+        )
     for tag, color in (("z1.645", "C0"), ("z5", "C3")):
         f, th = c_up[tag]
-        draw_region(ax, up["masses"], up["couplings"], up["signal"] * f, th, fill=False, color=color, ls="--",
-                    label=f"ND280 upgrade 2e22 POT, Z = {tag[1:]}")
-    ax.plot([MINIBOONE_POINT["m_N_GeV"]], [MINIBOONE_POINT["d_GeV^-1"]], "r*", ms=12, label="MiniBooNE best fit")
+        draw_region(
+            ax,
+            up["masses"],
+            up["couplings"],
+            up["signal"] * f,
+            th,
+            fill=False,
+            color=color,
+            ls="--",
+            label=f"ND280 upgrade 2e22 POT, Z = {tag[1:]}",
+        )
+    ax.plot(
+        [MINIBOONE_POINT["m_N_GeV"]], [MINIBOONE_POINT["d_GeV^-1"]], "r*", ms=12, label="MiniBooNE best fit"
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(0.01, 2.0)
@@ -185,15 +266,22 @@ def _t2k_recast(out: Path, meta: dict) -> tuple[list[Path], dict]:
     for flav in ("e", "mu"):
         for method in ("bayesian", "cls"):
             cmp = T.compare_with_t2k(flav, method=method)
-            summary[f"{flav}_{method}"] = {"ratio_min": float(cmp["ratio_min"]), "ratio_max": float(cmp["ratio_max"])}
+            summary[f"{flav}_{method}"] = {
+                "ratio_min": float(cmp["ratio_min"]),
+                "ratio_max": float(cmp["ratio_max"]),
+            }
             cols.setdefault("m_N_GeV", list(cmp["mass_GeV"]))
             cols[f"U2{flav}_{method}"] = list(cmp["ours"])
         cols[f"U2{flav}_t2k"] = list(cmp["t2k"])
     csv = out / "ref003_t2k2019_recast.csv"
     n = len(cols["m_N_GeV"])
     cols = {k: [np.nan if v is None else float(v) for v in vals][:n] for k, vals in cols.items()}
-    write_csv(csv, cols, {**meta, "note": "90% CL upper limits on |U|^2 (single flavour); NaN where T2K has "
-                          "no sensitivity"}, empty_ok=tuple(k for k in cols if k != "m_N_GeV"))
+    write_csv(
+        csv,
+        cols,
+        {**meta, "note": "90% CL upper limits on |U|^2 (single flavour); NaN where T2K has no sensitivity"},
+        empty_ok=tuple(k for k in cols if k != "m_N_GeV"),
+    )
     return [png, csv], summary
 
 
@@ -210,9 +298,15 @@ def _points(out: Path, cfgs: dict, seed: int, n_events: int, meta: dict) -> tupl
             s, rel = S._combine(sig)
             s_red = float(s[0] * (1 - cfg.flux_uncertainty))
             b = sum(x.background for x in cfg.modes.values())
-            entry = {"m_N_GeV": m, "d_GeV^-1": d, "signal": float(s[0]), "signal_flux_reduced": s_red,
-                     "mc_rel_error": float(rel[0]), "background": b,
-                     "signal_by_mode": {k: float(v[0][0]) for k, v in sig.items()}}
+            entry = {
+                "m_N_GeV": m,
+                "d_GeV^-1": d,
+                "signal": float(s[0]),
+                "signal_flux_reduced": s_red,
+                "mc_rel_error": float(rel[0]),
+                "background": b,
+                "signal_by_mode": {k: float(v[0][0]) for k, v in sig.items()},
+            }
             if cfg.statistics.kind == "projection":
                 entry["asimov_Z"] = float(discovery_significance_asimov(np.array([s_red]), np.array([b])))
             else:
@@ -267,15 +361,24 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
         "nd280_with_LEP": world_leading_windows(nd, *c_nd[""], with_lep),
         "upgrade_z1.645_with_LEP": world_leading_windows(up, *c_up["z1.645"], with_lep),
     }
-    dec_path, points = _points(out, {"nd280": cfg_nd, "nd280-upgrade": cfg_up}, seed, st["point_events"], meta)
+    dec_path, points = _points(
+        out, {"nd280": cfg_nd, "nd280-upgrade": cfg_up}, seed, st["point_events"], meta
+    )
     recast_files, recast = _t2k_recast(out, meta)
     files += [dec_path, *recast_files]
-    summary = {"provenance": meta, "paper": PAPER, "world_leading_windows_GeV": windows,
-               "existing_limits_counted": list(EXISTING_DEFAULT),
-               "thresholds_events": {"nd280": S.thresholds(cfg_nd), "nd280-upgrade": S.thresholds(cfg_up)},
-               "points": points, "t2k2019_recast_ratio_ours_over_t2k": recast,
-               "conventions": {"d": "Gamma(N -> nu gamma) = d^2 m^3 / (4 pi); DarkNews mu_tr = 2 d",
-                               "decay": cfg_nd.decay_convention}}
+    summary = {
+        "provenance": meta,
+        "paper": PAPER,
+        "world_leading_windows_GeV": windows,
+        "existing_limits_counted": list(EXISTING_DEFAULT),
+        "thresholds_events": {"nd280": S.thresholds(cfg_nd), "nd280-upgrade": S.thresholds(cfg_up)},
+        "points": points,
+        "t2k2019_recast_ratio_ours_over_t2k": recast,
+        "conventions": {
+            "d": "Gamma(N -> nu gamma) = d^2 m^3 / (4 pi); DarkNews mu_tr = 2 d",
+            "decay": cfg_nd.decay_convention,
+        },
+    }
     write_json(out / "summary.json", summary)
     print(json.dumps({"world_leading_windows_GeV": windows, "paper": PAPER, "points": points}, indent=1))
     return files + [out / "summary.json"]

@@ -16,8 +16,15 @@ from pydantic import Field, model_validator
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.config import FrozenModel, available_configs, config_path, load_model
 
-__all__ = ["ModeConfig", "Efficiency", "Statistics", "BeamMonteCarlo", "BeamStudyConfig", "load_beam_study",
-           "available_beam_studies"]
+__all__ = [
+    "ModeConfig",
+    "Efficiency",
+    "Statistics",
+    "BeamMonteCarlo",
+    "BeamStudyConfig",
+    "load_beam_study",
+    "available_beam_studies",
+]
 
 _PREFIX = "beam_"
 
@@ -65,7 +72,7 @@ class Statistics(FrozenModel):
 class BeamMonteCarlo(FrozenModel):
     """Monte Carlo statistics per mass and mode."""
 
-    n_events: int = Field(default=24_000, ge=1000)
+    n_events: int = Field(default=12_000, ge=1000)
     max_events: int = Field(default=400_000, ge=1000)
     target_rel_error: float = Field(default=0.03, gt=0, lt=1)
 
@@ -105,7 +112,7 @@ class BeamStudyConfig(FrozenModel):
 
 def available_beam_studies() -> list[str]:
     """Names of the shipped beam studies (configs/beam_<name>.yaml)."""
-    return [n[len(_PREFIX):] for n in available_configs() if n.startswith(_PREFIX)]
+    return [n[len(_PREFIX) :] for n in available_configs() if n.startswith(_PREFIX)]
 
 
 def load_beam_study(name_or_path) -> BeamStudyConfig:
@@ -118,6 +125,8 @@ def load_beam_study(name_or_path) -> BeamStudyConfig:
             raise NuportalInputError(f"experiment file {text} does not exist")
         return load_model(BeamStudyConfig, text)
     if text not in available_beam_studies():
-        raise NuportalInputError(f"unknown experiment {text!r}; available: {', '.join(available_beam_studies())} "
-                                 "(or a YAML study file)")
+        raise NuportalInputError(
+            f"unknown experiment {text!r}; available: {', '.join(available_beam_studies())} "
+            "(or a YAML study file)"
+        )
     return load_model(BeamStudyConfig, config_path(_PREFIX + text))

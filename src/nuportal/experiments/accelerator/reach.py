@@ -41,25 +41,55 @@ def _validate(cfg, portal, flavour, workers, n_events, masses, couplings):
         raise NuportalInputError("--couplings needs n >= 2 points to bracket an excluded interval")
     top = S.max_mass(cfg)
     if m[-1] >= top:
-        raise NuportalInputError(f"--masses upper end {m[-1]:g} GeV is outside the allowed range (0.00102, {top:.4g}) "
-                                 "GeV: the beam cannot produce heavier HNLs")
+        raise NuportalInputError(
+            f"--masses upper end {m[-1]:g} GeV is outside the allowed range (0.00102, {top:.4g}) "
+            "GeV: the beam cannot produce heavier HNLs"
+        )
     if portal == "mixing" and c[-1] > 1.0:
-        raise NuportalInputError(f"--couplings upper end {c[-1]:g} is outside the allowed range (0, 1] for |U|^2")
+        raise NuportalInputError(
+            f"--couplings upper end {c[-1]:g} is outside the allowed range (0, 1] for |U|^2"
+        )
     return m, c
 
 
-def scan_study(experiment, portal: str, flavour: str, out, *, masses: str | None = None,
-               couplings: str | None = None, seed: int = 1, n_events: int | None = None, workers: int = 1,
-               progress=None, plot: bool = True) -> Path:
+def scan_study(
+    experiment,
+    portal: str,
+    flavour: str,
+    out,
+    *,
+    masses: str | None = None,
+    couplings: str | None = None,
+    seed: int = 1,
+    n_events: int | None = None,
+    workers: int = 1,
+    progress=None,
+    plot: bool = True,
+) -> Path:
     """Scan the masses of a beam study; returns the CSV path (a PNG is written beside it)."""
     cfg = S.study_config(experiment)
     m, c = _validate(cfg, portal, flavour, workers, n_events, masses, couplings)
     out = ensure_writable_dir(out)
     path = reach_path(out, cfg, portal, flavour)
-    settings = {"nuportal_version": __version__, "config": cfg.model_dump(), "portal": portal, "flavour": flavour,
-                "masses": m.tolist(), "couplings": c.tolist(), "seed": seed, "n_events": n_events}
-    task = functools.partial(S.mass_point, experiment=cfg, portal=portal, flavour=flavour, couplings=c, seed=seed,
-                             n_events=n_events)
+    settings = {
+        "nuportal_version": __version__,
+        "config": cfg.model_dump(),
+        "portal": portal,
+        "flavour": flavour,
+        "masses": m.tolist(),
+        "couplings": c.tolist(),
+        "seed": seed,
+        "n_events": n_events,
+    }
+    task = functools.partial(
+        S.mass_point,
+        experiment=cfg,
+        portal=portal,
+        flavour=flavour,
+        couplings=c,
+        seed=seed,
+        n_events=n_events,
+    )
     partial = path.with_name(path.name + ".partial.jsonl")
     rows = run_mass_scan(m, task, partial, settings, workers=workers, progress=progress)
     unit = S.COUPLING_UNITS[portal][0]
@@ -67,20 +97,37 @@ def scan_study(experiment, portal: str, flavour: str, out, *, masses: str | None
     grid_keys = ("signal_grid", "signal_rel_error_grid")
     cols = {k: [r[k] for r in rows] for k in rows[0] if k not in grid_keys}
     cols = {(f"{k}_{tag}" if k.startswith(("coupling_", "gap_")) else k): v for k, v in cols.items()}
-    meta = provenance(cfg, seed, reference=cfg.reference, experiment=cfg.name, portal=portal, flavour=flavour,
-                      coupling_unit=unit, curves={t or "main": {"signal_factor": f, "threshold_events": th}
-                                                  for t, (f, th) in S.curves(cfg).items()},
-                      couplings_grid=c.tolist(), n_events=n_events,
-                      efficiency_note="T2K 2019 e+e- efficiency per mass and mode; outside 140-490 MeV: "
-                      f"{cfg.efficiency.extrapolation} extrapolation (efficiency_extrapolated_* = 1)")
+    meta = provenance(
+        cfg,
+        seed,
+        reference=cfg.reference,
+        experiment=cfg.name,
+        portal=portal,
+        flavour=flavour,
+        coupling_unit=unit,
+        curves={
+            t or "main": {"signal_factor": f, "threshold_events": th} for t, (f, th) in S.curves(cfg).items()
+        },
+        couplings_grid=c.tolist(),
+        n_events=n_events,
+        efficiency_note="T2K 2019 e+e- efficiency per mass and mode; outside 140-490 MeV: "
+        f"{cfg.efficiency.extrapolation} extrapolation (efficiency_extrapolated_* = 1)",
+    )
     empty = tuple(k for k in cols if k.startswith(("coupling_", "mc_rel_error", "gap_")))
     write_csv(path, cols, meta, empty_ok=empty)
     signal = np.array([r["signal_grid"] for r in rows])
-    grid = {"m_N_GeV": np.repeat(m, c.size), f"coupling_{tag}": np.tile(c, m.size),
-            "signal_events": signal.ravel(), "mc_rel_error": np.array([r["signal_rel_error_grid"] for r in rows]).ravel()}
-    gmeta = {**meta, "note": "expected signal events (FHC + RHC, nominal flux, efficiency applied) on the scan grid; "
-             "a curve excludes where signal_events x signal_factor >= threshold_events (see 'curves'); "
-             "mc_rel_error -1 where no event contributes"}
+    grid = {
+        "m_N_GeV": np.repeat(m, c.size),
+        f"coupling_{tag}": np.tile(c, m.size),
+        "signal_events": signal.ravel(),
+        "mc_rel_error": np.array([r["signal_rel_error_grid"] for r in rows]).ravel(),
+    }
+    gmeta = {
+        **meta,
+        "note": "expected signal events (FHC + RHC, nominal flux, efficiency applied) on the scan grid; "
+        "a curve excludes where signal_events x signal_factor >= threshold_events (see 'curves'); "
+        "mc_rel_error -1 where no event contributes",
+    }
     write_csv(grid_path(path), grid, gmeta)
     if plot:
         plot_reach(path.with_suffix(".png"), m, c, signal, cfg, portal, flavour)
@@ -111,8 +158,15 @@ def draw_region(ax, masses, couplings, signal, threshold: float, *, label: str, 
     color = style.pop("color", None)
     if fill:
         ax.contourf(mm, cc, ratio, levels=[0.0, 1e9], colors=[color or "C0"], alpha=style.pop("alpha", 0.35))
-    cs = ax.contour(mm, cc, ratio, levels=[0.0], colors=[color or "C0"], linestyles=style.pop("ls", "-"),
-                    linewidths=style.pop("lw", 1.2))
+    cs = ax.contour(
+        mm,
+        cc,
+        ratio,
+        levels=[0.0],
+        colors=[color or "C0"],
+        linestyles=style.pop("ls", "-"),
+        linewidths=style.pop("lw", 1.2),
+    )
     return ax.plot([], [], color=color or "C0", ls="-" if fill else "--", label=label), cs
 
 
@@ -127,7 +181,7 @@ def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour:
     tags = [""] if cfg.statistics.kind == "measured" else [f"z{z:g}" for z in cfg.statistics.projection_z]
     for k, tag in enumerate(tags):
         factor, thr = curves[tag]
-        label = (f"{cfg.name} {cfg.statistics.cl:.0%} CL" if not tag else f"{cfg.name} Z = {tag[1:]}")
+        label = f"{cfg.name} {cfg.statistics.cl:.0%} CL" if not tag else f"{cfg.name} Z = {tag[1:]}"
         draw_region(ax, masses, couplings, signal * factor, thr, label=label, fill=k == 0, color=f"C{k}")
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -22,16 +22,31 @@ from nuportal.errors import NuportalInputError, require_range
 from nuportal.experiments.accelerator.config import BeamStudyConfig, load_beam_study
 from nuportal.scan.contour import excluded_interval, excluded_islands
 
-__all__ = ["PORTALS", "FLAVOURS", "COUPLING_UNITS", "DEFAULT_GRIDS", "study_config", "engine_inputs",
-           "simulate_mode", "mode_signals", "thresholds", "mass_point", "point_rate", "decomposition", "curves"]
+__all__ = [
+    "PORTALS",
+    "FLAVOURS",
+    "COUPLING_UNITS",
+    "DEFAULT_GRIDS",
+    "study_config",
+    "engine_inputs",
+    "simulate_mode",
+    "mode_signals",
+    "thresholds",
+    "mass_point",
+    "point_rate",
+    "decomposition",
+    "curves",
+]
 
 PORTALS = ("dipole", "mixing")
 FLAVOURS = {"e": (1.0, 0.0, 0.0), "mu": (0.0, 1.0, 0.0), "tau": (0.0, 0.0, 1.0)}
 #: Coupling units of files and options: name and value of one unit in the internal unit.
 COUPLING_UNITS = {"dipole": ("GeV^-1", 1.0), "mixing": ("|U|^2", 1.0)}
 #: Default scan grids (lo, hi, n), log-spaced: masses in GeV, couplings in file units.
-DEFAULT_GRIDS = {"dipole": {"masses": (0.01, 2.0, 40), "couplings": (1e-9, 1e-2, 64)},
-                 "mixing": {"masses": (0.01, 0.49, 30), "couplings": (1e-10, 1e-2, 64)}}
+DEFAULT_GRIDS = {
+    "dipole": {"masses": (0.01, 2.0, 40), "couplings": (1e-9, 1e-2, 64)},
+    "mixing": {"masses": (0.01, 0.49, 30), "couplings": (1e-10, 1e-2, 64)},
+}
 
 
 def study_config(experiment) -> BeamStudyConfig:
@@ -89,12 +104,14 @@ def _check_mass(cfg: BeamStudyConfig, mass: float) -> None:
 
 def _rng(seed: int, mass: float, mode: str, portal: str, part: int) -> np.random.Generator:
     """Per-(mass, mode) stream: the same seed gives the same events in any process or order."""
-    return np.random.default_rng([int(seed), int(round(mass * 1e9)), ("fhc", "rhc").index(mode),
-                                  PORTALS.index(portal), int(part), 3])
+    return np.random.default_rng(
+        [int(seed), int(round(mass * 1e9)), ("fhc", "rhc").index(mode), PORTALS.index(portal), int(part), 3]
+    )
 
 
-def simulate_mode(cfg: BeamStudyConfig, portal: str, mass: float, mode: str, n_events: int, seed: int,
-                  part: int = 0):
+def simulate_mode(
+    cfg: BeamStudyConfig, portal: str, mass: float, mode: str, n_events: int, seed: int, part: int = 0
+):
     """One weighted simulation of the study's detector in one beam mode (decays per POT)."""
     from nuportal.io import provenance
     from nuportal.mc.beam import simulate_beam
@@ -102,8 +119,17 @@ def simulate_mode(cfg: BeamStudyConfig, portal: str, mass: float, mode: str, n_e
     _check_mass(cfg, mass)
     source, geometry, channels = engine_inputs(cfg, mode, portal)
     meta = provenance(cfg, seed, portal=portal, m_N_GeV=mass, mode=mode, part=part, n_generated=int(n_events))
-    return simulate_beam(mass, portal, source, geometry, channels, int(n_events), _rng(seed, mass, mode, portal, part),
-                         cos_min=cfg.cos_theta_min, metadata=meta)
+    return simulate_beam(
+        mass,
+        portal,
+        source,
+        geometry,
+        channels,
+        int(n_events),
+        _rng(seed, mass, mode, portal, part),
+        cos_min=cfg.cos_theta_min,
+        metadata=meta,
+    )
 
 
 def merge(parts):
@@ -111,7 +137,9 @@ def merge(parts):
     from nuportal.mc.events import UpscatterEvents
 
     sizes = np.array([p.metadata.get("n_generated", 0) for p in parts], float)
-    scaled = [dataclasses.replace(p, weight=p.weight * (n / sizes.sum())) for p, n in zip(parts, sizes, strict=True)]
+    scaled = [
+        dataclasses.replace(p, weight=p.weight * (n / sizes.sum())) for p, n in zip(parts, sizes, strict=True)
+    ]
     return UpscatterEvents.concatenate(scaled)
 
 
@@ -157,8 +185,14 @@ def thresholds(cfg: BeamStudyConfig) -> dict:
     b = sum(m.background for m in cfg.modes.values())
     sb = float(np.sqrt(sum(m.background_error**2 for m in cfg.modes.values())))
     if st.kind == "projection":
-        return {f"z{z:g}": float(discovery_strength_asimov(np.array([1.0]), np.array([max(b, 1e-9)]),
-                                                           cl=float(special.ndtr(z)))) for z in st.projection_z}
+        return {
+            f"z{z:g}": float(
+                discovery_strength_asimov(
+                    np.array([1.0]), np.array([max(b, 1e-9)]), cl=float(special.ndtr(z))
+                )
+            )
+            for z in st.projection_z
+        }
     n = int(sum(m.observed for m in cfg.modes.values()))
     methods = {
         "paper": lambda: float(special.gammainccinv(n + 1.0, 1.0 - st.cl)),  # background ignored
@@ -204,7 +238,7 @@ def _intervals(couplings, s, rel, cfg) -> dict:
         row[f"open_low{sfx}"], row[f"open_high{sfx}"] = float(iv.open_low), float(iv.open_high)
         isl = excluded_islands(couplings, s * factor, thr)
         row[f"islands{sfx}"] = float(len(isl))
-        # the widest allowed gap inside [low, high] (NaN: one island); with it the set is exact for <= 2 islands
+        # the widest allowed gap inside [low, high] (NaN: one island); exact for <= 2 islands
         gaps = [(isl[i][1], isl[i + 1][0]) for i in range(len(isl) - 1)]
         gap = max(gaps, key=lambda g: g[1] / g[0]) if gaps else (np.nan, np.nan)
         row[f"gap_low{sfx}"], row[f"gap_high{sfx}"] = gap
@@ -218,8 +252,9 @@ def _intervals(couplings, s, rel, cfg) -> dict:
     return row
 
 
-def mass_point(mass: float, *, experiment, portal: str, flavour: str, couplings, seed: int,
-               n_events: int | None = None) -> dict:
+def mass_point(
+    mass: float, *, experiment, portal: str, flavour: str, couplings, seed: int, n_events: int | None = None
+) -> dict:
     """Excluded coupling intervals at one mass for every curve of :func:`curves`.
 
     More events are added to every mode (as many as the error scaling 1/sqrt(N) asks for, times 1.2)
@@ -235,8 +270,13 @@ def mass_point(mass: float, *, experiment, portal: str, flavour: str, couplings,
         sig = mode_signals(events, cfg, flavour, c)
         s, rel = _combine(sig)
         total = sum(ev.metadata.get("n_generated", 0) for p in parts.values() for ev in p)
-        row = {"m_N_GeV": float(mass), **_intervals(c, s, rel, cfg), "n_generated": float(total),
-               "signal_grid": s.tolist(), "signal_rel_error_grid": np.where(np.isfinite(rel), rel, -1.0).tolist()}
+        row = {
+            "m_N_GeV": float(mass),
+            **_intervals(c, s, rel, cfg),
+            "n_generated": float(total),
+            "signal_grid": s.tolist(),
+            "signal_rel_error_grid": np.where(np.isfinite(rel), rel, -1.0).tolist(),
+        }
         for mode in cfg.modes:
             eff, outside = efficiency(cfg, mass, mode)
             row[f"efficiency_{mode}"], row[f"efficiency_extrapolated_{mode}"] = eff, float(outside)
@@ -247,8 +287,11 @@ def mass_point(mass: float, *, experiment, portal: str, flavour: str, couplings,
         grow = min(max(1.2 * (max(errs) / target) ** 2 - 1.0, 0.25), 8.0)
         for mode in cfg.modes:
             done = sum(p.metadata["n_generated"] for p in parts[mode])
-            parts[mode].append(simulate_mode(cfg, portal, mass, mode, max(int(grow * done), 1000), seed,
-                                             part=len(parts[mode])))
+            parts[mode].append(
+                simulate_mode(
+                    cfg, portal, mass, mode, max(int(grow * done), 1000), seed, part=len(parts[mode])
+                )
+            )
 
 
 def decomposition(events_by_mode: dict, cfg: BeamStudyConfig, flavour: str, coupling: float) -> list[dict]:
@@ -266,26 +309,42 @@ def decomposition(events_by_mode: dict, cfg: BeamStudyConfig, flavour: str, coup
             sel = material == mat
             boxes = np.array(geometry.box_names)[ev.region[sel]]
             top = max(set(boxes.tolist()), key=lambda b: s[sel][boxes == b].sum())
-            rows.append({"mode": mode, "material": str(mat), "events": float(s[sel].sum()),
-                         "mc_rel_error": float(np.sqrt((s[sel] ** 2).sum()) / s[sel].sum()) if s[sel].sum() > 0
-                         else None, "largest_box": top})
+            rows.append(
+                {
+                    "mode": mode,
+                    "material": str(mat),
+                    "events": float(s[sel].sum()),
+                    "mc_rel_error": float(np.sqrt((s[sel] ** 2).sum()) / s[sel].sum())
+                    if s[sel].sum() > 0
+                    else None,
+                    "largest_box": top,
+                }
+            )
     total = sum(r["events"] for r in rows)
     for r in rows:
         r["fraction"] = r["events"] / total if total > 0 else 0.0
     return sorted(rows, key=lambda r: -r["events"])
 
 
-def point_rate(experiment, mode: str, portal: str, flavour: str, mass: float, coupling: float, *,
-               seed: int = 1, n_events: int | None = None) -> dict:
-    """Expected signal at one (mass, coupling) for ``mode`` in {fhc, rhc, both}; ``coupling`` in file units."""
+def point_rate(
+    experiment,
+    mode: str,
+    portal: str,
+    flavour: str,
+    mass: float,
+    coupling: float,
+    *,
+    seed: int = 1,
+    n_events: int | None = None,
+) -> dict:
+    """Expected signal at one (mass, coupling) for ``mode`` fhc | rhc | both; ``coupling`` in file units."""
     cfg = study_config(experiment)
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
     _check_choice("mode", mode, (*cfg.modes, "both"))
     _check_mass(cfg, mass)
     unit_name = COUPLING_UNITS[portal][0]
-    require_range(f"coupling [{unit_name}]", coupling, 0.0, 1.0 if portal == "mixing" else 1.0,
-                  low_open=True)
+    require_range(f"coupling [{unit_name}]", coupling, 0.0, 1.0 if portal == "mixing" else 1.0, low_open=True)
     n = int(cfg.monte_carlo.n_events if n_events is None else n_events)
     require_range("--n-events", n, 1000, np.inf, high_open=True)
     modes = tuple(cfg.modes) if mode == "both" else (mode,)
@@ -295,14 +354,27 @@ def point_rate(experiment, mode: str, portal: str, flavour: str, mass: float, co
     th = thresholds(cfg)
     key = next(iter(th))
     b = sum(cfg.modes[m].background for m in modes)
-    return {"experiment": cfg.name, "mode": mode, "portal": portal, "flavor": flavour, "m_N_GeV": mass,
-            "coupling": coupling, "coupling_unit": unit_name,
-            "events": float(s[0]), "events_flux_reduced": float(s[0] * (1 - cfg.flux_uncertainty)),
-            "mc_rel_error": float(rel[0]) if np.isfinite(rel[0]) else None,
-            "events_by_mode": {m: float(v[0][0]) for m, v in sig.items()},
-            "efficiency_by_mode": {m: efficiency(cfg, mass, m)[0] for m in modes},
-            "pot_by_mode": {m: cfg.modes[m].pot for m in modes}, "background": b,
-            "statistics": cfg.statistics.kind, "cl": cfg.statistics.cl,
-            "signal_threshold": th[key], "threshold_name": key or cfg.statistics.method,
-            "decomposition": decomposition(events, cfg, flavour, coupling),
-            "decay_convention": cfg.decay_convention, "seed": seed, "n_events": n}
+    return {
+        "experiment": cfg.name,
+        "mode": mode,
+        "portal": portal,
+        "flavor": flavour,
+        "m_N_GeV": mass,
+        "coupling": coupling,
+        "coupling_unit": unit_name,
+        "events": float(s[0]),
+        "events_flux_reduced": float(s[0] * (1 - cfg.flux_uncertainty)),
+        "mc_rel_error": float(rel[0]) if np.isfinite(rel[0]) else None,
+        "events_by_mode": {m: float(v[0][0]) for m, v in sig.items()},
+        "efficiency_by_mode": {m: efficiency(cfg, mass, m)[0] for m in modes},
+        "pot_by_mode": {m: cfg.modes[m].pot for m in modes},
+        "background": b,
+        "statistics": cfg.statistics.kind,
+        "cl": cfg.statistics.cl,
+        "signal_threshold": th[key],
+        "threshold_name": key or cfg.statistics.method,
+        "decomposition": decomposition(events, cfg, flavour, coupling),
+        "decay_convention": cfg.decay_convention,
+        "seed": seed,
+        "n_events": n,
+    }
