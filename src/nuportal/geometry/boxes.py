@@ -303,6 +303,29 @@ class BoxGeometry:
             str(raw.get("description", "")),
         )
 
+    def with_material_density(self, material: str, density: float) -> BoxGeometry:
+        """A copy in which every box of ``material`` has mass density ``density`` (g/cm^3).
+
+        For reproducing other authors' runs (reference 003's TPC gas at 1.855 g/cm^3); number densities
+        are recomputed, the nesting is unchanged.
+        """
+        import copy
+
+        if material not in self.materials:
+            raise NuportalInputError(
+                f"geometry {self.label}: no material {material!r} to override; defined: "
+                f"{', '.join(sorted(self.materials))}"
+            )
+        if not np.isfinite(density) or not 0.0 < density <= 30.0:
+            raise NuportalInputError(
+                f"density override of {material} = {density:g} g/cm^3 is outside the allowed range (0, 30]"
+            )
+        new = copy.copy(self)
+        new.density = np.where(np.array(self.materials_of) == material, float(density), self.density)
+        new.label = f"{self.label} ({material} at {density:g} g/cm^3)"
+        new._densities()
+        return new
+
     @property
     def root(self) -> int:
         """Index of the root box."""

@@ -62,8 +62,9 @@ def _pattern(flavour_pattern) -> np.ndarray:
 
 #: Visible signatures of the dipole portal: N -> nu gamma (reference 004), N -> nu e+ e- with the
 #: physical partial width (the total width then includes it), or reference 003's convention
-#: (rate of N -> nu gamma times alpha L(r)/(3 pi), total width = Gamma(nu gamma)).
-DIPOLE_VISIBLE = ("gamma", "ee", "ee-ref003")
+#: (rate of N -> nu gamma times alpha L(r)/(3 pi), total width = Gamma(nu gamma)); "ee-ref003-dn" is the
+#: same with DarkNews's Dirac width Gamma(nu gamma) = d^2 m^3 / (8 pi) (half ours), as reference 003's code.
+DIPOLE_VISIBLE = ("gamma", "ee", "ee-ref003", "ee-ref003-dn")
 
 
 def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True,
@@ -82,9 +83,10 @@ def decay_model(mass: float, portal: str, flavour_pattern, majorana: bool = True
             return DecayModel(mass, portal, p, gamma1, 1.0)
         from nuportal.decay import dipole_pair
 
-        if dipole_visible == "ee-ref003":
+        if dipole_visible in ("ee-ref003", "ee-ref003-dn"):
             ratio = float(dipole_pair.ee_to_gamma_ratio_reference003(mass))
-            return DecayModel(mass, portal, p, gamma1, ratio)
+            width = gamma1 * (0.5 if dipole_visible == "ee-ref003-dn" else 1.0)
+            return DecayModel(mass, portal, p, width, ratio)
         ratio = float(dipole_pair.ee_to_gamma_ratio(mass))
         return DecayModel(mass, portal, p, gamma1 * (1.0 + ratio), ratio / (1.0 + ratio))
     pmax = float(p.max())

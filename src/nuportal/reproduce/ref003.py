@@ -45,6 +45,18 @@ EXISTING_DEFAULT = (
     "Borexino-SK-d",
     "SN1987A",
 )
+#: The existing limits reference 003's code compares with (NOMAD scaled by sqrt 2 there; LSND, a d_e limit,
+#: left out), used for the windows of the authors'-conventions variant.
+EXISTING_AUTHORS = {
+    "NOMAD-dmu": 2**0.5,
+    "CHARMII-dmu": 1.0,
+    "SK-atm-2022-dmu": 1.0,
+    "SN1987A": 1.0,
+    "Borexino-d": 1.0,
+    "MINERvA-dmu": 1.0,
+}
+#: Largest coupling reference 003's simulations reach (mu_tr = 1e-5 GeV^-1, d = mu_tr / 2).
+AUTHORS_D_MAX = 5e-6
 #: Decomposition points: the MiniBooNE point (short decay length) and a long-decay-length point.
 POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 
@@ -59,6 +71,8 @@ def _settings(quick: bool, n_events: int | None) -> dict:
             "max_events": n_events or 4000,
             "workers": workers,
             "point_events": 6000,
+            "authors_masses": "0.1:1.2:6",
+            "authors_events": 3000,
         }
     return {
         "masses": None,
@@ -66,7 +80,9 @@ def _settings(quick: bool, n_events: int | None) -> dict:
         "n_events": n_events,
         "max_events": None,
         "workers": workers,
-        "point_events": 60_000,
+        "point_events": 40_000,
+        "authors_masses": "0.1:1.5:28",
+        "authors_events": 8000,
     }
 
 
@@ -80,19 +96,25 @@ def _study(name: str, st: dict):
     return cfg.model_copy(update={"monte_carlo": mc})
 
 
-def _scan(out: Path, name: str, st: dict, seed: int) -> tuple[Path, dict]:
+def _scan(out: Path, name: str, st: dict, seed: int, authors: bool = False) -> tuple[Path, dict]:
+    """One reach scan; ``authors``: the authors'-conventions cross-check with fewer masses and events."""
     from nuportal.experiments.accelerator.reach import grid_path, scan_study
 
     cfg = _study(name, st)
+    masses, n_events = st["masses"], st["n_events"]
+    if authors:
+        masses, n_events = st["authors_masses"], st["authors_events"]
+        mc = cfg.monte_carlo.model_copy(update={"n_events": n_events, "max_events": n_events})
+        cfg = cfg.model_copy(update={"monte_carlo": mc})
     path = scan_study(
         cfg,
         "dipole",
         "mu",
         out,
-        masses=st["masses"],
+        masses=masses,
         couplings=st["couplings"],
         seed=seed,
-        n_events=st["n_events"],
+        n_events=n_events,
         workers=st["workers"],
     )
     return path, _grid(grid_path(path))
@@ -109,7 +131,7 @@ def _grid(path: Path) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ existing limits
-def existing_polygons(ids=EXISTING_DEFAULT) -> dict:
+def existing_polygons(ids=EXISTING_DEFAULT, scales: dict | None = None) -> dict:
     """{id: (N, 2) polygon in (log10 m/GeV, log10 d/GeV^-1)} of the existing limits.
 
     Curves marked ``region: above`` in the limits index (lower edges of regions without a ceiling: LEP,
@@ -127,6 +149,7 @@ def existing_polygons(ids=EXISTING_DEFAULT) -> dict:
         else:
             m, y = load_limit(lid)
         ok = (m > 0) & (y > 0)
+        y = y * (scales or {}).get(lid, 1.0)
         poly = np.column_stack([np.log10(m[ok]), np.log10(y[ok])])
         if lid != "SN1987A" and limit_index()[lid].region == "above":
             poly = np.vstack([poly, [poly[-1, 0], 1.0], [poly[0, 0], 1.0]])
@@ -156,8 +179,9 @@ def _fine_signal(grid: dict, n_m: int = 300, n_c: int = 300):
     return fm, fc, f(np.stack([mm, cc], axis=-1)), mm, cc
 
 
-def world_leading_windows(grid: dict, factor: float, threshold: float, polys: dict,
-                          min_decades: float = 0.1) -> list[list[float]]:
+def world_leading_windows(
+    grid: dict, factor: float, threshold: float, polys: dict, min_decades: float = 0.1, d_max: float = np.inf
+) -> list[list[float]]:
     """Mass windows [lo, hi] (GeV) where the study excludes couplings that no listed limit excludes.
 
     The scan grid is interpolated bilinearly in (log m, log d) onto 300 x 300 points; a mass counts when
@@ -166,7 +190,7 @@ def world_leading_windows(grid: dict, factor: float, threshold: float, polys: di
     """
     fm, fc, ls, mm, cc = _fine_signal(grid)
     excluded = ls + np.log10(factor) >= np.log10(threshold)
-    new = excluded & ~_inside_any(polys, mm, cc)
+    new = excluded & ~_inside_any(polys, mm, cc) & (cc <= np.log10(d_max))
     lead = new.sum(axis=1) * (fc[1] - fc[0]) >= min_decades
     windows, start = [], None
     edges = np.concatenate([[fm[0]], 0.5 * (fm[1:] + fm[:-1]), [fm[-1]]])
@@ -181,7 +205,15 @@ def world_leading_windows(grid: dict, factor: float, threshold: float, polys: di
 
 
 # ------------------------------------------------------------------------------------------ figures
-def _plane_figure(path: Path, nd: dict, up: dict, cfg_nd, cfg_up, polys: dict) -> Path:
+def _plane_figure(
+    path: Path,
+    nd: dict,
+    up: dict,
+    cfg_nd,
+    cfg_up,
+    polys: dict,
+    title: str = "Dipole-portal HNLs at T2K ND280 (reference 003)",
+) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -195,7 +227,7 @@ def _plane_figure(path: Path, nd: dict, up: dict, cfg_nd, cfg_up, polys: dict) -
     index = limit_index()
     for k, (lid, poly) in enumerate(polys.items()):
         label = "SN1987A (cooling)" if lid == "SN1987A" else index[lid].label
-        ax.fill(10 ** poly[:, 0], 10 ** poly[:, 1], color=f"C{(k + 4) % 10}", alpha=0.12, lw=0)
+        ax.fill(10 ** poly[:, 0], 10 ** poly[:, 1], color=f"C{(k + 4) % 10}", alpha=0.06, lw=0)
         ax.plot(
             10 ** np.append(poly[:, 0], poly[0, 0]),
             10 ** np.append(poly[:, 1], poly[0, 1]),
@@ -210,10 +242,11 @@ def _plane_figure(path: Path, nd: dict, up: dict, cfg_nd, cfg_up, polys: dict) -
         nd["couplings"],
         nd["signal"] * c_nd[""][0],
         c_nd[""][1],
-        label="ND280 data, 95% CL (flux -11.2%)",
+        label=f"ND280 data, 95% CL ({'flux -11.2%' if cfg_nd.flux_reduction_in_main else 'nominal flux'}, "
+        f"s = {c_nd[''][1]:.3g})",
         color="k",
     )
-    for tag, ls in (("flux_nominal", ":"), ("flux_high", ":")):
+    for tag, ls in (("flux_low", ":"), ("flux_high", ":")):
         f, th = c_nd[tag]
         draw_region(
             ax,
@@ -249,7 +282,7 @@ def _plane_figure(path: Path, nd: dict, up: dict, cfg_nd, cfg_up, polys: dict) -
     ax.set_ylim(1e-9, 1e-2)
     ax.set_xlabel(r"$m_N$ [GeV]")
     ax.set_ylabel(r"$d_\mu$ [GeV$^{-1}$]  ($\Gamma_{N\to\nu\gamma} = d^2 m_N^3/4\pi$)")
-    ax.set_title("Dipole-portal HNLs at T2K ND280 (reference 003)", fontsize=9)
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=5.8, loc="lower right", ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
@@ -296,13 +329,13 @@ def _points(out: Path, cfgs: dict, seed: int, n_events: int, meta: dict) -> tupl
             ev = {mode: S.simulate_mode(cfg, "dipole", m, mode, n_events, seed) for mode in cfg.modes}
             sig = S.mode_signals(ev, cfg, "mu", [d])
             s, rel = S._combine(sig)
-            s_red = float(s[0] * (1 - cfg.flux_uncertainty))
+            s_red = float(s[0] * S.curves(cfg)[next(iter(S.curves(cfg)))][0])
             b = sum(x.background for x in cfg.modes.values())
             entry = {
                 "m_N_GeV": m,
                 "d_GeV^-1": d,
                 "signal": float(s[0]),
-                "signal_flux_reduced": s_red,
+                "signal_main_curve": s_red,
                 "mc_rel_error": float(rel[0]),
                 "background": b,
                 "signal_by_mode": {k: float(v[0][0]) for k, v in sig.items()},
@@ -361,9 +394,31 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
         "nd280_with_LEP": world_leading_windows(nd, *c_nd[""], with_lep),
         "upgrade_z1.645_with_LEP": world_leading_windows(up, *c_up["z1.645"], with_lep),
     }
-    dec_path, points = _points(
-        out, {"nd280": cfg_nd, "nd280-upgrade": cfg_up}, seed, st["point_events"], meta
-    )
+    # the authors' conventions (1.855 g/cm^3 gas, DarkNews width, printed ratio, s = 1.353)
+    na_path, na = _scan(out, "nd280-authors", st, seed, authors=True)
+    ua_path, ua = _scan(out, "nd280-upgrade-authors", st, seed, authors=True)
+    cfg_na, cfg_ua = _study("nd280-authors", st), _study("nd280-upgrade-authors", st)
+    pa = existing_polygons(tuple(EXISTING_AUTHORS), EXISTING_AUTHORS)
+    windows["nd280_authors_conventions"] = world_leading_windows(na, *S.curves(cfg_na)[""], pa)
+    windows["upgrade_z1.645_authors_conventions"] = world_leading_windows(ua, *S.curves(cfg_ua)["z1.645"], pa)
+    # their simulations stop at mu_tr = 1e-5 (d = 5e-6 GeV^-1): the windows as they could see them
+    for key, grid, cfg, tag in (("nd280", na, cfg_na, ""), ("upgrade_z1.645", ua, cfg_ua, "z1.645")):
+        windows[f"{key}_authors_conventions_d_below_5e-6"] = world_leading_windows(
+            grid, *S.curves(cfg)[tag], pa, d_max=AUTHORS_D_MAX
+        )
+    title = "reference 003's code conventions (TPC gas at 1.855 g/cm^3, s = 1.353), to compare with the paper"
+    files += [
+        na_path,
+        ua_path,
+        _plane_figure(out / "ref003_dipole_mu_authors_conventions.png", na, ua, cfg_na, cfg_ua, pa, title),
+    ]
+    cfgs = {
+        "nd280": cfg_nd,
+        "nd280-upgrade": cfg_up,
+        "nd280-authors": cfg_na,
+        "nd280-upgrade-authors": cfg_ua,
+    }
+    dec_path, points = _points(out, cfgs, seed, st["point_events"], meta)
     recast_files, recast = _t2k_recast(out, meta)
     files += [dec_path, *recast_files]
     summary = {
@@ -371,6 +426,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
         "paper": PAPER,
         "world_leading_windows_GeV": windows,
         "existing_limits_counted": list(EXISTING_DEFAULT),
+        "existing_limits_counted_authors_conventions": EXISTING_AUTHORS,
         "thresholds_events": {"nd280": S.thresholds(cfg_nd), "nd280-upgrade": S.thresholds(cfg_up)},
         "points": points,
         "t2k2019_recast_ratio_ours_over_t2k": recast,

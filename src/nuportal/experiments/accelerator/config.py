@@ -44,6 +44,12 @@ class Efficiency(FrozenModel):
 
     table: Literal["t2k2019-ee"] | None = "t2k2019-ee"
     constant: float | None = Field(default=None, gt=0, le=1)
+    modes: list[int] = Field(
+        default=[10, 11, 14, 15],
+        min_length=1,
+        description="production/decay modes of the T2K table (e+ e- nu final states)",
+    )
+    combine: Literal["mean", "min"] = "mean"
     scale: float = Field(default=1.0, gt=0, le=10, description="factor on the table (e.g. an upgrade gain)")
     extrapolation: Literal["constant", "zero"] = "constant"
 
@@ -59,7 +65,10 @@ class Statistics(FrozenModel):
 
     kind: Literal["measured", "projection"]
     cl: float = Field(default=0.95, gt=0, lt=1)
-    method: Literal["paper", "cls", "fc", "profile"] = "paper"
+    # paper: s = -ln(1 - CL) (zero observed, background ignored);
+    # asimov-null: s = z^2 / 2 with z = Phi^-1(CL),
+    # the Asimov significance of s on a vanishing background (what reference 003's public code used)
+    method: Literal["paper", "cls", "fc", "profile", "asimov-null"] = "paper"
     projection_z: list[float] = Field(default=[1.645, 5.0], min_length=1)
 
     @model_validator(mode="after")
@@ -85,11 +94,15 @@ class BeamStudyConfig(FrozenModel):
     reference: str = ""
     beam: Literal["t2k-nd280"] = "t2k-nd280"
     geometry: str
+    geometry_density_overrides: dict[str, float] = Field(
+        default={}, description="material -> density (g/cm^3), e.g. to reproduce other authors' runs"
+    )
     modes: dict[Literal["fhc", "rhc"], ModeConfig] = Field(min_length=1)
     cos_theta_min: float = Field(default=0.999, ge=0.2, lt=1)
     efficiency: Efficiency = Efficiency()
     flux_uncertainty: float = Field(default=0.112, ge=0, lt=1)
-    decay_convention: Literal["physical", "reference-003"] = "physical"
+    flux_reduction_in_main: bool = True
+    decay_convention: Literal["physical", "reference-003", "reference-003-code"] = "physical"
     statistics: Statistics
     monte_carlo: BeamMonteCarlo = BeamMonteCarlo()
     notes: list[str] = []
@@ -103,7 +116,9 @@ class BeamStudyConfig(FrozenModel):
     @property
     def dipole_visible(self) -> str:
         """Visible-channel convention of :func:`nuportal.mc.reweight.decay_model`."""
-        return "ee" if self.decay_convention == "physical" else "ee-ref003"
+        return {"physical": "ee", "reference-003": "ee-ref003", "reference-003-code": "ee-ref003-dn"}[
+            self.decay_convention
+        ]
 
     @property
     def total_pot(self) -> float:

@@ -26,8 +26,8 @@ EE_MODES = (10, 11, 14, 15)
 
 
 @cache
-def ee_efficiency_table() -> tuple[np.ndarray, dict]:
-    """(masses in GeV (36,), {"fhc": eff (36,), "rhc": eff (36,)})."""
+def ee_efficiency_table(modes: tuple = EE_MODES, combine: str = "mean") -> tuple[np.ndarray, dict]:
+    """(masses in GeV (36,), {"fhc": eff, "rhc": eff}): mean (or min) over the populated ``modes``."""
     text = files("nuportal").joinpath("data/t2k2019/efficiency.csv").read_text()
     rows = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
     head = rows[0].split(",")
@@ -38,21 +38,28 @@ def ee_efficiency_table() -> tuple[np.ndarray, dict]:
         col = head.index(f"{mode}_ee")
         eff = np.zeros(masses.size)
         for i, m in enumerate(masses):
-            sel = (data[:, 0] == m) & np.isin(data[:, 1], EE_MODES)
+            sel = (data[:, 0] == m) & np.isin(data[:, 1], modes)
             vals = data[sel, col]
             vals = vals[vals > 0]
-            eff[i] = vals.mean() if vals.size else 0.0
+            eff[i] = (vals.mean() if combine == "mean" else vals.min()) if vals.size else 0.0
         out[mode] = eff
     return masses * 1e-3, out
 
 
-def ee_efficiency(mass_GeV, mode: str, extrapolation: str = "constant"):
+def ee_efficiency(
+    mass_GeV, mode: str, extrapolation: str = "constant", modes=EE_MODES, combine: str = "mean"
+):
     """(efficiency, outside_table) at HNL mass(es) ``mass_GeV`` in beam ``mode`` ("fhc" | "rhc")."""
     if mode not in ("fhc", "rhc"):
         raise NuportalInputError(f"beam mode = {mode!r} is not one of fhc, rhc")
     if extrapolation not in ("constant", "zero"):
         raise NuportalInputError(f"extrapolation = {extrapolation!r} is not one of constant, zero")
-    masses, table = ee_efficiency_table()
+    if combine not in ("mean", "min"):
+        raise NuportalInputError(f"combine = {combine!r} is not one of mean, min")
+    bad = [k for k in modes if not 0 <= int(k) < 24]
+    if bad:
+        raise NuportalInputError(f"efficiency mode {bad[0]} is outside the allowed range [0, 23]")
+    masses, table = ee_efficiency_table(tuple(int(k) for k in modes), combine)
     m = np.asarray(mass_GeV, float)
     outside = (m < masses[0] - 1e-12) | (m > masses[-1] + 1e-12)
     eff = np.interp(m, masses, table[mode])

@@ -81,11 +81,24 @@ def _channels(geometry_name: str, portal: str):
     return default_channels(portal, _geometry(geometry_name))
 
 
+@cache
+def _study_geometry(name: str, overrides: tuple):
+    geo = _geometry(name)
+    for material, density in overrides:
+        geo = geo.with_material_density(material, density)
+    return geo
+
+
+def study_geometry(cfg: BeamStudyConfig):
+    """The study's geometry with its density overrides applied (cached)."""
+    return _study_geometry(cfg.geometry, tuple(sorted(cfg.geometry_density_overrides.items())))
+
+
 def engine_inputs(cfg: BeamStudyConfig, mode: str, portal: str):
     """(source, geometry, channels) of a study's mode, built once per process."""
     _check_choice("mode", mode, tuple(cfg.modes))
     _check_choice("portal", portal, PORTALS)
-    return _source(cfg.beam, mode), _geometry(cfg.geometry), _channels(cfg.geometry, portal)
+    return _source(cfg.beam, mode), study_geometry(cfg), _channels(cfg.geometry, portal)
 
 
 def max_mass(cfg: BeamStudyConfig) -> float:
@@ -150,7 +163,7 @@ def efficiency(cfg: BeamStudyConfig, mass: float, mode: str) -> tuple[float, boo
         return float(eff.constant) * eff.scale, False
     from nuportal.experiments.accelerator.efficiency import ee_efficiency
 
-    value, outside = ee_efficiency(mass, mode, eff.extrapolation)
+    value, outside = ee_efficiency(mass, mode, eff.extrapolation, tuple(eff.modes), eff.combine)
     return float(value) * eff.scale, bool(outside)
 
 
@@ -196,6 +209,7 @@ def thresholds(cfg: BeamStudyConfig) -> dict:
     n = int(sum(m.observed for m in cfg.modes.values()))
     methods = {
         "paper": lambda: float(special.gammainccinv(n + 1.0, 1.0 - st.cl)),  # background ignored
+        "asimov-null": lambda: float(0.5 * special.ndtri(st.cl) ** 2),
         "cls": lambda: float(cls_upper_limit(n, b, st.cl).upper),
         "fc": lambda: float(feldman_cousins(n, b, st.cl).upper),
         "profile": lambda: float(rolke_lopez(n, b, sb, st.cl).upper),
@@ -209,14 +223,20 @@ def curves(cfg: BeamStudyConfig) -> dict:
     """{column tag: (signal factor, threshold)}: main result, flux band and the other methods."""
     th = thresholds(cfg)
     lo, hi = 1.0 - cfg.flux_uncertainty, 1.0 + cfg.flux_uncertainty
+    main = lo if cfg.flux_reduction_in_main else 1.0
     if cfg.statistics.kind == "projection":
         first = next(iter(th))
-        out = {tag: (lo, v) for tag, v in th.items()}
+        out = {tag: (main, v) for tag, v in th.items()}
         out[f"{first}_flux_nominal"] = (1.0, th[first])
         out[f"{first}_flux_high"] = (hi, th[first])
         return out
-    out = {"": (lo, th[""]), "flux_nominal": (1.0, th[""]), "flux_high": (hi, th[""])}
-    out.update({m: (lo, v) for m, v in th.items() if m})
+    out = {
+        "": (main, th[""]),
+        "flux_low": (lo, th[""]),
+        "flux_nominal": (1.0, th[""]),
+        "flux_high": (hi, th[""]),
+    }
+    out.update({m: (main, v) for m, v in th.items() if m})
     return out
 
 
@@ -299,7 +319,7 @@ def decomposition(events_by_mode: dict, cfg: BeamStudyConfig, flavour: str, coup
     from nuportal.mc.reweight import event_rates
 
     rows = []
-    geometry = _geometry(cfg.geometry)
+    geometry = study_geometry(cfg)
     for mode, ev in events_by_mode.items():
         eff, _ = efficiency(cfg, ev.mass_GeV, mode)
         rates = event_rates(ev, coupling, FLAVOURS[flavour], dipole_visible=cfg.dipole_visible)
