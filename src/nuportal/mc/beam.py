@@ -54,7 +54,7 @@ __all__ = ["simulate_beam", "channel_kind", "importance_factor", "BEAM_AXIS"]
 BEAM_AXIS = np.array([0.0, 0.0, 1.0])
 #: Seed of the pilot run of the automatic stream shares (fixed: reproducible, independent of the caller).
 _PILOT_SEED = 20261206
-_PILOT_EVENTS = 400
+_PILOT_EVENTS = 250
 #: Largest chunk of the beam engine (the ray tracing holds N x boxes x 3 numbers).
 _MAX_CHUNK = 8192
 #: Proper decay lengths (cm) at which the pilot weighs the streams: 1 cm - 10 km.

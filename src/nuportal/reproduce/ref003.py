@@ -406,7 +406,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
         windows[f"{key}_authors_conventions_d_below_5e-6"] = world_leading_windows(
             grid, *S.curves(cfg)[tag], pa, d_max=AUTHORS_D_MAX
         )
-    title = "reference 003's code conventions (TPC gas at 1.855 g/cm^3, s = 1.353), to compare with the paper"
+    title = "reference 003 code conventions (TPC gas 1.855 g/cm^3, s = 1.353): compare with the paper"
     files += [
         na_path,
         ua_path,
