@@ -145,7 +145,7 @@ class SamplingPlan:
         """Plain-JSON form recorded in result files."""
         out = dataclasses.asdict(self)
         out["corners"] = [list(c) for c in self.corners]
-        return out
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
 
 def _check_corners(corners) -> tuple:
