@@ -36,7 +36,7 @@ def test_plan_replace_and_record():
 
 
 def test_dipole_visible_conventions():
-    """ee: physical partial width in the total; ee-ref003: printed ratio, Gamma = Gamma(nu gamma); -dn: half."""
+    """ee: physical width in the total; ee-ref003: printed ratio, Gamma = Gamma(nu gamma); -dn: half."""
     from nuportal.decay import dipole_pair
 
     m = 0.5
