@@ -73,13 +73,21 @@ def rate_beam(
     n_events: Annotated[
         int | None, typer.Option(help="Monte Carlo events per mode (default: config).")
     ] = None,
+    events_out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the events: FILE.hepmc3 (e+e- decays, weight = expected events) or FILE.parquet."
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
     """Expected HNL decays (N -> nu e+ e-) in the fiducial volume of a beam experiment for one model point."""
     from nuportal.experiments.accelerator import study
 
     value = parse_coupling(coupling, portal)
-    res = study.point_rate(experiment, mode, portal, flavor, mass, value, seed=seed, n_events=n_events)
+    res = study.point_rate(
+        experiment, mode, portal, flavor, mass, value, seed=seed, n_events=n_events, events_out=events_out
+    )
     if json_out:
         typer.echo(json.dumps(res, indent=1, allow_nan=False))
         return

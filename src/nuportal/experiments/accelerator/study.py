@@ -356,9 +356,17 @@ def point_rate(
     *,
     seed: int = 1,
     n_events: int | None = None,
+    events_out=None,
 ) -> dict:
-    """Expected signal at one (mass, coupling) for ``mode`` fhc | rhc | both; ``coupling`` in file units."""
+    """Expected signal at one (mass, coupling) for ``mode`` fhc | rhc | both; ``coupling`` in file units.
+
+    ``events_out``: a ``.hepmc3`` file (events with their e+e- decays, weight = expected signal events,
+    all modes together) or a ``.parquet`` file (the coupling-independent weighted events; with several
+    modes, one file per mode, ``<stem>_<mode>.parquet``).
+    """
     cfg = study_config(experiment)
+    if events_out is not None and not str(events_out).endswith((".hepmc3", ".parquet")):
+        raise NuportalInputError(f"--events-out {events_out}: the file must end in .hepmc3 or .parquet")
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
     _check_choice("mode", mode, (*cfg.modes, "both"))
@@ -369,6 +377,8 @@ def point_rate(
     require_range("--n-events", n, 1000, np.inf, high_open=True)
     modes = tuple(cfg.modes) if mode == "both" else (mode,)
     events = {m: simulate_mode(cfg, portal, mass, m, n, seed) for m in modes}
+    if events_out is not None:
+        write_events(events_out, events, cfg, portal, flavour, coupling, seed)
     sig = mode_signals(events, cfg, flavour, [coupling])
     s, rel = _combine(sig)
     th = thresholds(cfg)
@@ -398,3 +408,63 @@ def point_rate(
         "seed": seed,
         "n_events": n,
     }
+
+
+def write_events(
+    path, events_by_mode: dict, cfg: BeamStudyConfig, portal: str, flavour: str, coupling: float, seed: int
+) -> list:
+    """Write beam events to HepMC3 (one file, all modes, weights = expected signal events) or Parquet."""
+    from pathlib import Path
+
+    from nuportal.io import ensure_writable_dir, provenance
+
+    path = Path(path)
+    ensure_writable_dir(path.parent if str(path.parent) else ".")
+    unit = COUPLING_UNITS[portal][0]
+    if path.suffix == ".parquet":
+        out = []
+        for mode, ev in events_by_mode.items():
+            p = path if len(events_by_mode) == 1 else path.with_name(f"{path.stem}_{mode}.parquet")
+            out.append(ev.to_parquet(p, provenance(cfg, seed, mode=mode, pot=cfg.modes[mode].pot)))
+        return out
+    from nuportal.mc import hepmc
+    from nuportal.mc.events import UpscatterEvents
+    from nuportal.mc.reweight import decay_lengths_cm, decay_model, event_rates
+
+    model = decay_model(
+        next(iter(events_by_mode.values())).mass_GeV,
+        portal,
+        FLAVOURS[flavour],
+        dipole_visible=cfg.dipole_visible,
+    )
+    parts, weights, lams = [], [], []
+    for mode, ev in events_by_mode.items():
+        eff, _ = efficiency(cfg, ev.mass_GeV, mode)
+        rates = event_rates(ev, coupling, FLAVOURS[flavour], dipole_visible=cfg.dipole_visible)
+        parts.append(ev)
+        weights.append(rates * cfg.modes[mode].pot * eff)
+        lams.append(decay_lengths_cm(ev, model) / model.h(coupling))
+    merged = UpscatterEvents.concatenate(parts)
+    meta = provenance(
+        cfg,
+        seed,
+        coupling=coupling,
+        coupling_unit=unit,
+        flavour=flavour,
+        modes=list(events_by_mode),
+        weight="expected signal events (POT x efficiency x decays/POT)",
+    )
+    rng = np.random.default_rng([int(seed), 77])
+    return [
+        hepmc.write_hepmc3(
+            path,
+            merged,
+            np.concatenate(weights),
+            np.concatenate(lams),
+            model.q,
+            decay="nu e e",
+            rng=rng,
+            beam_axis=(0.0, 0.0, 1.0),
+            run_info=meta,
+        )
+    ]
