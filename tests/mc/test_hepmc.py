@@ -57,3 +57,35 @@ def test_events_out_needs_a_known_suffix(tmp_path, capsys):
     code = main(["rate", "beam-upscatter", "--n-events", "1000", "--events-out", str(tmp_path / "x.root")])
     assert code == 2 and "must end in .hepmc3 or .parquet" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_atmospheric_hepmc3_photons_in_the_window(tmp_path, capsys):
+    path = tmp_path / "sk.hepmc3"
+    args = [
+        "rate",
+        "atm-upscatter",
+        "--experiment",
+        "superk",
+        "--sample",
+        "subgev",
+        "--mass",
+        "0.03",
+        "--coupling",
+        "2e-10",
+        "--n-events",
+        "5000",
+        "--oscillations",
+        "off",
+        "--json",
+    ]
+    assert main([*args, "--events-out", str(path)]) == 0
+    rate = json.loads(capsys.readouterr().out)
+    events = _read(path)
+    w = np.array([e.weights[0] for e in events])
+    assert w.sum() == pytest.approx(rate["events"], rel=1e-9)
+    for e in events[:300]:
+        _, dec = e.vertices
+        gam = [p for p in dec.particles_out if p.pid == 22][0]
+        assert 0.03 - 1e-12 <= gam.momentum.e <= 1.33 + 1e-12  # sub-GeV window 30 MeV - 1.33 GeV
+        nu = [p for p in dec.particles_out if p.pid == 14][0]
+        assert nu.momentum.m() < 1e-7 * nu.momentum.e + 1e-6  # massless up to rounding of E^2 - p^2

@@ -35,7 +35,7 @@ def rate_atm(
     n_events: Annotated[int | None, typer.Option(help="Monte Carlo events (default: config).")] = None,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
     events_out: Annotated[Path | None, typer.Option(
-        help="Also write the weighted events (Parquet, with provenance) to this file.")] = None,
+        help="Also write the events: F.parquet (for reweighting) or F.hepmc3 (dipole, photons).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
     """Expected HNL decays in one sample of an atmospheric-neutrino detector for one model point."""

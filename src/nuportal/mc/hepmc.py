@@ -90,16 +90,36 @@ def _decay_distance(rng, l1, l2, lam):
     return l1 - lam * np.log1p(-u * (1.0 - a))
 
 
-def _decay_products(rng, decay: str, e_n, direction, mass: float):
+def _photons_in_window(rng, e_n, direction, mass: float, window):
+    """N -> nu gamma photons (isotropic in the N frame) drawn inside the lab-energy window.
+
+    x = cos zeta' is uniform (alpha = 0); E_gamma = E_N (1 + beta x)/2, so the window maps to an x
+    interval and x is drawn uniformly in it: the event weights already carry the visible fraction.
+    """
+    e = np.asarray(e_n, float)
+    beta = np.sqrt(np.clip(1.0 - (mass / e) ** 2, 0.0, None))
+    lo, hi = float(window[0]), float(window[1])
+    x_lo = np.clip((2.0 * lo / e - 1.0) / np.maximum(beta, 1e-300), -1.0, 1.0)
+    x_hi = (
+        np.clip((2.0 * hi / e - 1.0) / np.maximum(beta, 1e-300), -1.0, 1.0)
+        if np.isfinite(hi)
+        else np.ones_like(e)
+    )
+    x = x_lo + rng.random(e.size) * (x_hi - x_lo)
+    energy = 0.5 * e * (1.0 + beta * x)
+    cos_lab = (x + beta) / (1.0 + beta * x)
+    k_hat = rotate_from_axis(direction, cos_lab, rng.uniform(0.0, 2.0 * np.pi, e.size))
+    return energy, k_hat
+
+
+def _decay_products(rng, decay: str, e_n, direction, mass: float, window=(0.0, np.inf)):
     """[(PDG, (N, 4) four-momenta)] of the decay products."""
     if decay == "nu e e":
         from nuportal.decay.dipole_pair import sample_nu_ee_decay
 
         p_em, p_ep, p_nu = sample_nu_ee_decay(rng, e_n, direction, mass)
         return [(11, p_em), (-11, p_ep), (14, p_nu)]
-    from nuportal.mc.decay_products import sample_photons
-
-    e_g, k_hat, _ = sample_photons(rng, e_n, direction, mass, np.array([0.0, 0.0, 1.0]))
+    e_g, k_hat = _photons_in_window(rng, e_n, direction, mass, window)
     p_g = np.column_stack([e_g, e_g[:, None] * k_hat])
     p_n = np.column_stack([e_n, np.sqrt(np.clip(e_n**2 - mass**2, 0, None))[:, None] * direction])
     return [(22, p_g), (14, p_n - p_g)]
@@ -117,6 +137,7 @@ def write_hepmc3(
     beam_axis=None,
     run_info: dict | None = None,
     weight_name: str = "expected_events",
+    photon_window_GeV=(0.0, np.inf),
 ) -> Path:
     """Write weighted upscattering events with their decays to a HepMC3 ASCII file, atomically.
 
@@ -138,6 +159,8 @@ def write_hepmc3(
         Neutrino direction of a beam; None for diffuse sources.
     run_info : dict, optional
         Provenance (version, configuration, seed, coupling with its unit), stored as run attributes.
+    photon_window_GeV : (float, float)
+        N -> nu gamma: photons are drawn inside this lab-energy window (the weights carry f_vis).
     """
     import pyhepmc as hp
 
@@ -168,7 +191,7 @@ def write_hepmc3(
     pnu4 = np.column_stack([ev.E_nu, ev.E_nu[:, None] * nu_dir])
     pt4 = np.column_stack([t_mass, np.zeros((len(ev), 3))])
     rec4 = pnu4 + pt4 - pn4
-    products = _decay_products(rng, decay, ev.E_N, ev.hnl_dir, m)
+    products = _decay_products(rng, decay, ev.E_N, ev.hnl_dir, m, photon_window_GeV)
 
     info = hp.GenRunInfo()
     info.weight_names = [weight_name]

@@ -267,9 +267,13 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
                seed: int = 1, n_events: int | None = None, oscillations="on", events_out=None) -> dict:
     """Expected events in one sample at one (mass, coupling) point; ``coupling`` in file units.
 
-    ``events_out``: path of a Parquet file for the weighted events (written with their provenance).
+    ``events_out``: a ``.parquet`` file (the coupling-independent weighted events, with provenance) or a
+    ``.hepmc3`` file (dipole portal: events with their N -> nu gamma photon, weight = expected events in
+    the sample at this coupling).
     """
     cfg = study_config(experiment)
+    if events_out is not None and not str(events_out).endswith((".hepmc3", ".parquet")):
+        raise NuportalInputError(f"--events-out {events_out}: the file must end in .hepmc3 or .parquet")
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
     _check_choice("sample", sample, tuple(cfg.samples))
@@ -285,7 +289,7 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
         ev = simulate_mass(cfg, portal, mass, n, seed, oscillate)
         events, rel = sample_signal(ev, cfg, sample, flavour, [coupling * unit])
         if events_out is not None:
-            _write_events(ev, events_out)
+            _write_events(ev, events_out, cfg, sample, flavour, coupling, seed)
     ul = {f"{s:g}": signal_upper_limit(cfg, sample, s, portal) for s in cfg.systematics}
     return {"experiment": cfg.name, "sample": sample, "portal": portal, "flavor": flavour, "m_N_GeV": mass,
             "coupling": coupling, "coupling_unit": unit_name, "events": float(events[0]),
@@ -294,12 +298,31 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
             "live_days": cfg.live_days, "oscillations": oscillate, "seed": seed, "n_events": n}
 
 
-def _write_events(events, path) -> None:
-    from nuportal.io import ensure_writable_dir
+def _write_events(events, path, cfg=None, sample=None, flavour=None, coupling=None, seed=None) -> None:
+    """Parquet (coupling-independent) or HepMC3 (one coupling point, dipole portal) event file."""
+    from nuportal.io import ensure_writable_dir, provenance
 
     path = Path(path)
     ensure_writable_dir(path.parent if str(path.parent) else ".")
-    events.to_parquet(path)
+    if path.suffix != ".hepmc3":
+        events.to_parquet(path)
+        return
+    from nuportal.mc import hepmc
+    from nuportal.mc.reweight import decay_lengths_cm, decay_model, event_rates
+
+    unit_name, unit = COUPLING_UNITS[events.portal]
+    c = coupling * unit
+    s = cfg.samples[sample]
+    model = decay_model(events.mass_GeV, events.portal, FLAVOURS[flavour], MAJORANA)
+    rates = event_rates(events, c, FLAVOURS[flavour], s.window_GeV, majorana=MAJORANA) * cfg.live_time_s
+    factor = _weight_factor(events, s, None)
+    if factor is not None:
+        rates = rates * factor
+    meta = provenance(cfg, seed, sample=sample, flavour=flavour, coupling=coupling, coupling_unit=unit_name,
+                      weight="expected events in the sample over the live time")
+    hepmc.write_hepmc3(path, events, rates, decay_lengths_cm(events, model) / model.h(c), model.q,
+                       decay="nu gamma", rng=np.random.default_rng([int(seed), 78]), run_info=meta,
+                       photon_window_GeV=s.window_GeV)
 
 
 def reach_path(out: Path, cfg: AtmStudyConfig, portal: str, flavour: str) -> Path:
