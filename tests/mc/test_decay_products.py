@@ -83,3 +83,14 @@ def test_ee_window_fraction_matches_sampling():
 def test_bad_polarisation_raises():
     with pytest.raises(NuportalInputError, match="alpha"):
         D.photon_visible_fraction(1.0, 0.1, 0.0, 1.0, alpha=1.5)
+
+
+def test_ee_visible_fraction_table_matches_the_direct_integral():
+    """Large inputs go through a ln E table: within 5e-4 of the direct 96-point integral (measured 3.2e-4)."""
+    rng = np.random.default_rng(4)
+    for m in (0.005, 0.1, 0.4):
+        for lo, hi in ((0.03, 1.33), (1.33, np.inf)):
+            e = np.maximum(m * np.exp(rng.uniform(0, np.log(1e4 / m), 50_000)), m)
+            table = D.ee_visible_fraction(e, m, lo, hi)
+            direct = D._ee_fraction_direct(e, m, lo, hi)
+            assert np.abs(table - direct).max() < 5e-4

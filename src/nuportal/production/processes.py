@@ -35,9 +35,13 @@ class Process:
         return C.mass(self.parent) - sum(C.mass(p) for p in self.spectators)
 
     def br_over_U2(self, m_n):
-        """BR / |U_flavour|^2 at HNL mass(es) ``m_n`` in GeV, validated against [0, endpoint]."""
+        """BR / |U_flavour|^2 at HNL mass(es) ``m_n`` in GeV, validated against [0, endpoint].
+
+        A scalar mass gives a float, an array an array of the same shape.
+        """
         require_range(f"m_N [GeV] for {self.name}", m_n, 0.0, self.endpoint)
-        return np.asarray(self._br(np.asarray(m_n, float)), float)
+        out = np.asarray(self._br(np.asarray(m_n, float)), float)
+        return float(out.reshape(-1)[0]) if np.ndim(m_n) == 0 else out.reshape(np.shape(m_n))
 
 
 PROCESSES: dict[str, Process] = {
