@@ -77,7 +77,10 @@ def test_reach_writes_csv_grid_and_png(capsys, tmp_path):
     assert {"m_N_GeV", "coupling_low_GeV-1", "coupling_high_GeV-1", "islands", "efficiency_fhc"} <= set(cols)
     assert meta["coupling_unit"] == "GeV^-1" and meta["seed"] == 1 and meta["config"]["name"] == "nd280"
     assert (tmp_path / "beam-upscatter_nd280_dipole_mu_grid.csv").exists()
-    assert (tmp_path / "beam-upscatter_nd280_dipole_mu.png").exists()
+    from nuportal.io import figure_metadata
+
+    png = figure_metadata(tmp_path / "beam-upscatter_nd280_dipole_mu.png")
+    assert png["seed"] == 1 and png["config"]["name"] == "nd280" and png["coupling_unit"] == "GeV^-1"
     assert not list(tmp_path.glob("*.partial.jsonl"))
 
 

@@ -50,3 +50,21 @@ def test_write_json_refuses_nan_and_leaves_no_file(tmp_path):
     with pytest.raises(ValueError):
         write_json(tmp_path / "b.json", {"x": float("nan")})
     assert not (tmp_path / "b.json").exists() and not list(tmp_path.glob(".b.json*"))
+
+
+def test_png_figures_carry_provenance(tmp_path):
+    """Figures written by io.save_figure carry the version and the given provenance (issue 11)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nuportal import __version__
+    from nuportal.io import figure_metadata, save_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    path = save_figure(fig, tmp_path / "f.png", {"seed": 7, "config": {"name": "x"}})
+    meta = figure_metadata(path)
+    assert meta == {"nuportal_version": __version__, "seed": 7, "config": {"name": "x"}}
+    assert not list(tmp_path.glob("*.tmp"))

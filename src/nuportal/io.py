@@ -19,7 +19,8 @@ import numpy as np
 from nuportal import __version__
 from nuportal.errors import NuportalInputError
 
-__all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir"]
+__all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir",
+           "save_figure", "figure_metadata"]
 
 
 def ensure_writable_dir(path) -> Path:
@@ -122,3 +123,38 @@ def read_csv(path) -> tuple[dict, dict]:
             rows.append([float(x) if x else np.nan for x in line.split(",")])
     data = np.array(rows).reshape(-1, len(header))
     return meta, {k: data[:, i] for i, k in enumerate(header)}
+
+
+def save_figure(fig, path, metadata: dict | None = None, *, dpi: int = 130, close: bool = True,
+                **savefig_kw) -> Path:
+    """Write a matplotlib figure atomically; PNG files carry the provenance in their text chunks.
+
+    The PNG keys are ``Software`` (nuportal and its version) and ``nuportal.provenance`` (JSON of
+    ``metadata``: version, seed, configuration, ...), read back by :func:`figure_metadata`.
+    """
+    import io as _io
+
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    kw = dict(savefig_kw)
+    if fmt == "png":
+        meta = {"nuportal_version": __version__, **(metadata or {})}
+        kw["metadata"] = {"Software": f"nuportal {__version__}",
+                          "nuportal.provenance": json.dumps(meta, default=str)}
+    buf = _io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi, **kw)
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return path
+
+
+def figure_metadata(path) -> dict:
+    """The provenance stored in a PNG written by :func:`save_figure` ({} if none)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        text = im.text.get("nuportal.provenance") if hasattr(im, "text") else None
+    return json.loads(text) if text else {}

@@ -109,19 +109,16 @@ def scan(
 
 def _save_plot(result, path: Path) -> None:
     """Upper limits vs mass (reference 001, Figs. 3-4 right), saved atomically as PNG."""
-    import io
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nuportal.io import atomic_write_bytes
     from nuportal.search.peaks import plot_upper_limits
 
     fig, ax = plt.subplots(figsize=(6, 4))
     plot_upper_limits(ax, result)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    from nuportal.io import save_figure
+
+    save_figure(fig, path, dpi=150, bbox_inches="tight")

@@ -92,7 +92,6 @@ expected events.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -653,13 +652,11 @@ def figure_t2k2019(path, methods=("bayesian", "cls")):
 
     from matplotlib.figure import Figure
 
-    from nuportal.io import atomic_write_bytes
 
     path = Path(path)
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     ax_e, ax_mu = fig.subplots(1, 2)
     plot_t2k2019_recast(ax_e, ax_mu, methods)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", dpi=130)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+    from nuportal.io import save_figure
+
+    return save_figure(fig, path, {"source": "T2K 2019 ND280 HNL-search data release"}, close=False)

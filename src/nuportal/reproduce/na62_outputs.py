@@ -15,7 +15,6 @@ from nuportal.errors import NuportalInputError  # noqa: E402
 from nuportal.experiments.na62 import load_config  # noqa: E402
 from nuportal.experiments.na62.study import Study, run_study  # noqa: E402
 from nuportal.io import (  # noqa: E402
-    atomic_write_bytes,
     ensure_writable_dir,
     provenance,
     write_csv,
@@ -32,14 +31,10 @@ _STYLES = {"run1": dict(color="k", ls="-"), "run1-2024": dict(color="k", ls="--"
 
 
 def save_figure(fig, path: Path) -> Path:
-    """Save a figure atomically as PNG and close it."""
-    import io
+    """Save a figure atomically as PNG (with nuportal's version in its metadata) and close it."""
+    from nuportal.io import save_figure as _save
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+    return _save(fig, path, dpi=150, bbox_inches="tight")
 
 
 def _statistic_label(cfg) -> str:

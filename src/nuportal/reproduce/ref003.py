@@ -285,9 +285,9 @@ def _plane_figure(
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=5.8, loc="lower right", ncol=2)
     fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    from nuportal.io import save_figure
+
+    return save_figure(fig, path, {"reference": "003", "studies": [cfg_nd.name, cfg_up.name]})
 
 
 def _t2k_recast(out: Path, meta: dict) -> tuple[list[Path], dict]:

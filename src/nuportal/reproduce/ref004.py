@@ -117,8 +117,9 @@ def _figure(path: Path, draw, xlabel: str, ylabel: str, title: str) -> Path:
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=6.5, loc="best")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    from nuportal.io import save_figure
+
+    save_figure(fig, path, {"reference": "004"}, dpi=110)
     return path
 
 
@@ -255,8 +256,9 @@ def _hist_png(path: Path, edges, counts, xlabel: str, name: str) -> None:
     ax.set_ylabel("events / bin")
     ax.set_title(f"reference 004 point {name}: Super-K, d_e only", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    from nuportal.io import save_figure
+
+    save_figure(fig, path, {"reference": "004"}, dpi=110)
 
 
 def projection_figures(out: Path, sk: dict, proj: dict) -> list[Path]:

@@ -130,7 +130,7 @@ def scan_study(
     }
     write_csv(grid_path(path), grid, gmeta)
     if plot:
-        plot_reach(path.with_suffix(".png"), m, c, signal, cfg, portal, flavour)
+        plot_reach(path.with_suffix(".png"), m, c, signal, cfg, portal, flavour, meta)
     partial.unlink(missing_ok=True)
     return path
 
@@ -170,7 +170,8 @@ def draw_region(ax, masses, couplings, signal, threshold: float, *, label: str, 
     return ax.plot([], [], color=color or "C0", ls="-" if fill else "--", label=label), cs
 
 
-def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour: str) -> Path:
+def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour: str,
+               meta: dict | None = None) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -190,9 +191,9 @@ def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour:
     ax.set_ylabel(rf"$d_{{{sym}}}$ [GeV$^{{-1}}$]" if portal == "dipole" else rf"$|U_{{{sym}}}|^2$")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    from nuportal.io import save_figure
+
+    return save_figure(fig, path, meta)
 
 
 def finite(values) -> np.ndarray:

@@ -105,7 +105,7 @@ def scan_study(experiment, portal: str, flavours, out, *, masses: str | None = N
             empty = tuple(k for k in cols if k.startswith(("coupling_", "mc_rel_error")))
             write_csv(path, cols, meta, empty_ok=empty)
             if plot:
-                _plot(path, cols, cfg, portal, flav, unit)
+                _plot(path, cols, cfg, portal, flav, unit, meta)
             paths[key] = path
     partial.unlink(missing_ok=True)
     return paths
@@ -116,7 +116,8 @@ def reach(experiment, portal: str, flavour: str, out, **options) -> Path:
     return scan_study(experiment, portal, (flavour,), out, **options)[flavour]
 
 
-def _plot(path: Path, cols: dict, cfg, portal: str, flavour: str, unit: str) -> None:
+def _plot(path: Path, cols: dict, cfg, portal: str, flavour: str, unit: str,
+          meta: dict | None = None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -139,5 +140,6 @@ def _plot(path: Path, cols: dict, cfg, portal: str, flavour: str, unit: str) -> 
     ax.set_ylabel(f"{sym}_{flavour} [{unit}]" if portal == "dipole" else f"|U_{flavour}|^2")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path.with_suffix(".png"), dpi=120)
-    plt.close(fig)
+    from nuportal.io import save_figure
+
+    save_figure(fig, path.with_suffix(".png"), meta, dpi=120)
