@@ -147,15 +147,27 @@ def reproduce(
         help="Generated radiative decays for reference 000 (default: from the configuration).")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Reduced Monte Carlo statistics (smoke runs).")]
     = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars (drawn only on a terminal).")]
+    = False,
 ):
     """Reproduce the figures of a reference paper (PNG + CSV with provenance)."""
     import importlib
+
+    from nuportal.scan.runner import set_default_progress
 
     modules = _reference_modules()
     key = reference.zfill(3) if reference.isdigit() else reference
     if key not in modules:
         raise NuportalInputError(f"unknown reference {reference!r}; available: {', '.join(sorted(modules))}")
-    importlib.import_module(modules[key]).reproduce(out, seed=seed, n_background=n_background, quick=quick)
+    if not quiet and sys.stderr.isatty():
+        from nuportal.commands.atm import _progress_bar
+
+        set_default_progress(_progress_bar)
+    try:
+        module = importlib.import_module(modules[key])
+        module.reproduce(out, seed=seed, n_background=n_background, quick=quick)
+    finally:
+        set_default_progress(None)
 
 
 from nuportal.commands import register_all  # noqa: E402

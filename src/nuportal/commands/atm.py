@@ -76,14 +76,15 @@ def reach_atm(
     typer.echo(f"wrote {path}")
 
 
-def _progress_bar():
+def _progress_bar(label: str = "scan"):
+    """A tqdm bar over masses (done / total, rate, ETA), drawn on stderr."""
     from tqdm import tqdm
 
     state = {}
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            state["bar"] = tqdm(total=total, unit="mass", desc="scan", leave=False)
+            state["bar"] = tqdm(total=total, unit="mass", desc=label, leave=False)
         state["bar"].n = done
         state["bar"].refresh()
         if done >= total:

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-__all__ = ["fingerprint", "run_mass_scan"]
+__all__ = ["fingerprint", "run_mass_scan", "set_default_progress"]
+
+#: Factory of progress callbacks used when a scan is given none (the CLI installs a progress bar here
+#: when it runs on a terminal; the library itself draws nothing).
+_DEFAULT_PROGRESS: Callable[[str], Callable[[int, int], None]] | None = None
+
+
+def set_default_progress(factory: Callable[[str], Callable[[int, int], None]] | None) -> None:
+    """Install (or with None remove) the factory ``factory(label) -> progress(done, total)``."""
+    global _DEFAULT_PROGRESS
+    _DEFAULT_PROGRESS = factory
 
 
 def fingerprint(settings: dict) -> str:
@@ -78,6 +88,8 @@ def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings:
     """
     partial_path = Path(partial_path)
     key = fingerprint(settings)
+    if progress is None and _DEFAULT_PROGRESS is not None:
+        progress = _DEFAULT_PROGRESS(partial_path.name.replace(".partial.jsonl", ""))
     done = _load_partial(partial_path, key)
     todo = [float(m) for m in masses if float(m) not in done]
     todo = list(dict.fromkeys(todo))  # a mass given twice is computed once
