@@ -223,7 +223,7 @@ def _plane_figure(
     from nuportal.experiments.accelerator.reach import draw_region
     from nuportal.limits import limit_index
 
-    fig, ax = plt.subplots(figsize=(7.2, 5.4))
+    fig, ax = plt.subplots(figsize=(11.0, 5.4))
     index = limit_index()
     for k, (lid, poly) in enumerate(polys.items()):
         label = "SN1987A (cooling)" if lid == "SN1987A" else index[lid].label
@@ -283,7 +283,7 @@ def _plane_figure(
     ax.set_xlabel(r"$m_N$ [GeV]")
     ax.set_ylabel(r"$d_\mu$ [GeV$^{-1}$]  ($\Gamma_{N\to\nu\gamma} = d^2 m_N^3/4\pi$)")
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=5.8, loc="lower right", ncol=2)
+    ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)  # outside the data
     fig.tight_layout()
     from nuportal.io import save_figure
 
