@@ -7,6 +7,7 @@ non-finite numbers are refused instead of being written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -20,7 +21,7 @@ from nuportal import __version__
 from nuportal.errors import NuportalInputError
 
 __all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir",
-           "save_figure", "figure_metadata"]
+           "save_figure", "figure_metadata", "atomic_path"]
 
 
 def ensure_writable_dir(path) -> Path:
@@ -158,3 +159,20 @@ def figure_metadata(path) -> dict:
     with Image.open(path) as im:
         text = im.text.get("nuportal.provenance") if hasattr(im, "text") else None
     return json.loads(text) if text else {}
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Context manager yielding a temporary path beside ``path``; renamed to ``path`` on success,
+    removed on any error (for writers that take a file name: pyarrow, pyhepmc)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

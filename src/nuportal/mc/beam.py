@@ -47,7 +47,7 @@ from nuportal.errors import NuportalInputError, require_range
 from nuportal.mc import sampling as S
 from nuportal.mc.events import UpscatterEvents
 from nuportal.mc.plan import SamplingPlan
-from nuportal.mc.upscatter import PORTALS, _cross_sections, _u_range, natural_angle_scale
+from nuportal.mc.upscatter import PORTALS, _channel_sigma, _cross_sections, _u_range, natural_angle_scale
 
 __all__ = ["simulate_beam", "channel_kind", "importance_factor", "BEAM_AXIS"]
 
@@ -89,6 +89,7 @@ class _Stream:
 
     def __init__(self, geometry, k: int, kind: str, per_species: dict, portal: str, boxes=None) -> None:
         self.k, self.kind, self.per_species = k, kind, per_species  # per_species: species idx -> channel
+        self.forward = any(getattr(ch, "forward", False) for ch in per_species.values())
         self.boxes = np.arange(geometry.n_boxes) if boxes is None else boxes
         c = np.zeros(len(geometry.species))
         for s, ch in per_species.items():
@@ -318,7 +319,6 @@ def _build_streams(geometry, kinds: dict, portal: str, tan_max: float) -> list[_
         boxes = _reachable_boxes(geometry, k, tan_max)
         for kind, per_species in kinds.items():
             st = _Stream(geometry, k, kind, per_species, portal, boxes)
-            st.forward = any(getattr(ch, "forward", False) for ch in per_species.values())
             streams.append(st)
     return streams
 
@@ -337,22 +337,8 @@ def _sigma_per_bin(source, geometry, per_species: dict, kind: str, portal: str, 
     for s, ch in per_species.items():
         ok = e > float(ch.threshold_energy(mass)) * (1 + 1e-6)
         if ok.any():
-            total[ok] += share[s] * np.maximum(_sigma_in_cut(ch, e[ok], mass, u_cut), 0.0)
+            total[ok] += share[s] * np.maximum(_channel_sigma(ch, e[ok], mass, 0.0, u_cut), 0.0)
     return total
-
-
-def _sigma_in_cut(channel, energies, m: float, u_cut: float) -> np.ndarray:
-    from nuportal.mc.upscatter import _GAUSS_24, _dsigma_u
-
-    t, wt = _GAUSS_24
-    u_lo, u_hi, _ = _u_range(channel, energies, m, 0.0)
-    u_hi = np.minimum(u_hi, u_cut)
-    u0 = natural_angle_scale(energies, m)
-    a, b = np.log(u_lo + u0), np.log(np.maximum(u_hi, u_lo) + u0)
-    v = np.exp(0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * t)
-    u = np.clip(v - u0[:, None], u_lo[:, None], u_hi[:, None])
-    ds = _dsigma_u(channel, np.broadcast_to(energies[:, None], u.shape), u, m).sum(axis=0)
-    return np.where(b > a, 0.25 * (b - a) * (ds * v * wt).sum(axis=1), 0.0)
 
 
 def _context(mass, source, geometry, kinds, plan, cos_min, portal):

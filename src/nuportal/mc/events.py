@@ -14,8 +14,6 @@ rate_i is in s^-1 (see :mod:`nuportal.mc.upscatter` for the derivation).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -23,7 +21,7 @@ import numpy as np
 
 from nuportal.errors import NuportalInputError
 
-__all__ = ["UpscatterEvents", "FLAVOUR_COLUMNS"]
+__all__ = ["UpscatterEvents", "FLAVOUR_COLUMNS", "merge_simulations"]
 
 #: Parquet names of the six intensity columns, order [nu/nubar][e, mu, tau].
 FLAVOUR_COLUMNS = tuple(f"I_{p}_{a}" for p in ("nu", "nubar") for a in ("e", "mu", "tau"))
@@ -128,6 +126,19 @@ class UpscatterEvents:
                 arrays[f.name] = value
         return UpscatterEvents(**arrays)
 
+    def take(self, idx) -> UpscatterEvents:
+        """The events at indices ``idx`` (weights unchanged)."""
+        out = {}
+        for f in fields(UpscatterEvents):
+            v = getattr(self, f.name)
+            if f.name in ("intensity", "dsigma"):
+                out[f.name] = v[..., idx]
+            elif isinstance(v, np.ndarray) and f.name != "up":
+                out[f.name] = v[idx]
+            else:
+                out[f.name] = v
+        return UpscatterEvents(**out)
+
     def path_lengths(self) -> np.ndarray:
         """Per-event path length in the detector (cm): ``path_cm`` or ``detector_length_cm``."""
         return self.path_cm if self.path_cm is not None else np.full(len(self), self.detector_length_cm)
@@ -167,16 +178,10 @@ class UpscatterEvents:
         schema_meta = {b"nuportal.events": json.dumps(self._header()).encode(),
                        b"nuportal.provenance": json.dumps(meta, default=str).encode()}
         table = table.replace_schema_metadata(schema_meta)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
+        from nuportal.io import atomic_path
+
+        with atomic_path(path) as tmp:
             pq.write_table(table, tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
         return path
 
     @classmethod
@@ -201,3 +206,14 @@ class UpscatterEvents:
                    detector_length_cm=float(head["detector_length_cm"]), up=np.asarray(head["up"], float),
                    region_names=tuple(head.get("region_names", ())),
                    metadata=json.loads(meta.get(b"nuportal.provenance", b"{}")), **kw)
+
+
+def merge_simulations(parts: list[UpscatterEvents]) -> UpscatterEvents:
+    """Combine independent simulations of one point: weights scaled by N_i / sum N (``n_generated``)."""
+    import dataclasses
+
+    sizes = np.array([p.metadata.get("n_generated", 0) for p in parts], float)
+    total = sizes.sum()
+    scaled = [dataclasses.replace(p, weight=p.weight * (n / total))
+              for p, n in zip(parts, sizes, strict=True)]
+    return UpscatterEvents.concatenate(scaled)

@@ -24,8 +24,6 @@ the coupling-independent weights for reweighting, HepMC3 one coupling point with
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -176,7 +174,7 @@ def write_hepmc3(
     if w.shape != (len(events),) or not np.all(np.isfinite(w)) or np.any(w < 0):
         raise NuportalInputError("HepMC3 weights must be finite, >= 0 and one per event")
     keep = np.flatnonzero(w > 0)
-    ev = _subset(events, keep)
+    ev = events.take(keep)
     w, lam = w[keep], lam[keep]
     m = float(events.mass_GeV)
     q = np.asarray(flavour_pattern, float)
@@ -206,35 +204,14 @@ def write_hepmc3(
     for key, value in meta.items():
         info.attributes[key] = json.dumps(value, default=str)
 
+    from nuportal.io import atomic_path
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with hp.open(tmp, "w", format="HepMC3") as f:
-            for i in range(len(ev)):
-                f.write(
-                    _event(
-                        hp,
-                        info,
-                        i,
-                        w[i],
-                        nu_pdg[i],
-                        pnu4[i],
-                        t_pdg[i],
-                        pt4[i],
-                        pn4[i],
-                        rec4[i],
-                        x_prod[i],
-                        x_dec[i],
-                        [(pid, p[i]) for pid, p in products],
-                    )
-                )
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, hp.open(tmp, "w", format="HepMC3") as f:
+        for i in range(len(ev)):
+            products_i = [(pid, p[i]) for pid, p in products]
+            f.write(_event(hp, info, i, w[i], nu_pdg[i], pnu4[i], t_pdg[i], pt4[i], pn4[i], rec4[i],
+                           x_prod[i], x_dec[i], products_i))
     return path
 
 
@@ -265,18 +242,3 @@ def _event(hp, info, i, weight, nu_pdg, pnu, t_pdg, pt, pn, rec, x_prod, x_dec, 
     evt.add_vertex(v2)
     evt.weights = [float(weight)]
     return evt
-
-
-def _subset(events: UpscatterEvents, idx) -> UpscatterEvents:
-    import dataclasses
-
-    out = {}
-    for f in dataclasses.fields(events):
-        v = getattr(events, f.name)
-        if f.name in ("intensity", "dsigma"):
-            out[f.name] = v[..., idx]
-        elif isinstance(v, np.ndarray) and f.name != "up":
-            out[f.name] = v[idx]
-        else:
-            out[f.name] = v
-    return UpscatterEvents(**out)

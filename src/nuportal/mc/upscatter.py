@@ -318,7 +318,8 @@ _PILOT_DIRECTIONS = 16
 _GAUSS_24 = np.polynomial.legendre.leggauss(24)
 
 
-def _channel_sigma(channel, energies, m: float, u_min: float = FORWARD_U_MIN) -> np.ndarray:
+def _channel_sigma(channel, energies, m: float, u_min: float = FORWARD_U_MIN,
+                   u_max: float = 2.0) -> np.ndarray:
     """Rough sigma(E) (cm^2, nu + nubar average) by 24-point Gauss-Legendre in ln(u + u0), u = 1 - cos.
 
     Generic (any channel with cos_theta_range and dsigma_du or dsigma_dcos) and adequate for the forward
@@ -326,6 +327,7 @@ def _channel_sigma(channel, energies, m: float, u_min: float = FORWARD_U_MIN) ->
     """
     t, wt = _GAUSS_24
     u_lo, u_hi, _ = _u_range(channel, energies, m, u_min)
+    u_hi = np.maximum(np.minimum(u_hi, u_max), u_lo)  # u_max: a direction cut (beams)
     u0 = natural_angle_scale(energies, m) if getattr(channel, "forward", False) else np.ones_like(u_lo)
     a, b = np.log(u_lo + u0), np.log(u_hi + u0)
     ln_v = 0.5 * (a + b)[:, None] + 0.5 * (b - a)[:, None] * t

@@ -15,7 +15,7 @@ import numpy as np
 from nuportal import __version__
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.accelerator import study as S
-from nuportal.experiments.atmospheric.reach import parse_grid
+from nuportal.experiments.atmospheric.reach import validate_scan_options
 from nuportal.io import ensure_writable_dir, provenance, write_csv
 from nuportal.scan.runner import run_mass_scan
 
@@ -30,24 +30,12 @@ def reach_path(out: Path, cfg, portal: str, flavour: str) -> Path:
 def _validate(cfg, portal, flavour, workers, n_events, masses, couplings):
     S._check_choice("portal", portal, S.PORTALS)
     S._check_choice("flavour", flavour, tuple(S.FLAVOURS))
-    if workers < 1:
-        raise NuportalInputError(f"--workers = {workers} is outside the allowed range [1, inf)")
-    if n_events is not None and n_events < 1000:
-        raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
-    grid = S.DEFAULT_GRIDS[portal]
-    m = parse_grid(masses, grid["masses"], "--masses")
-    c = parse_grid(couplings, grid["couplings"], "--couplings")
-    if c.size < 2:
-        raise NuportalInputError("--couplings needs n >= 2 points to bracket an excluded interval")
+    m, c = validate_scan_options(S.DEFAULT_GRIDS[portal], portal, workers, n_events, masses, couplings)
     top = S.max_mass(cfg)
     if m[-1] >= top:
         raise NuportalInputError(
             f"--masses upper end {m[-1]:g} GeV is outside the allowed range (0.00102, {top:.4g}) "
             "GeV: the beam cannot produce heavier HNLs"
-        )
-    if portal == "mixing" and c[-1] > 1.0:
-        raise NuportalInputError(
-            f"--couplings upper end {c[-1]:g} is outside the allowed range (0, 1] for |U|^2"
         )
     return m, c
 
@@ -194,8 +182,3 @@ def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour:
     from nuportal.io import save_figure
 
     return save_figure(fig, path, meta)
-
-
-def finite(values) -> np.ndarray:
-    """Float array with None -> NaN (CSV columns read back)."""
-    return np.array([np.nan if v is None else float(v) for v in values])

@@ -18,7 +18,7 @@ from nuportal.experiments.atmospheric import study as S
 from nuportal.io import ensure_writable_dir, provenance, write_csv
 from nuportal.scan.runner import run_mass_scan
 
-__all__ = ["parse_grid", "reach", "reach_columns", "scan_study"]
+__all__ = ["parse_grid", "reach", "reach_columns", "scan_study", "validate_scan_options"]
 
 
 def parse_grid(spec: str | None, default: tuple[float, float, int], name: str) -> np.ndarray:
@@ -50,11 +50,15 @@ def _validate(cfg, portal, flavours, workers, n_events, masses, couplings):
     S._check_choice("portal", portal, S.PORTALS)
     for f in flavours:
         S._check_choice("flavour", f, tuple(S.FLAVOURS))
+    return validate_scan_options(S.DEFAULT_GRIDS[portal], portal, workers, n_events, masses, couplings)
+
+
+def validate_scan_options(grid: dict, portal: str, workers: int, n_events, masses, couplings):
+    """(masses, couplings) grids of a scan, with --workers and --n-events checked (shared by the studies)."""
     if workers < 1:
         raise NuportalInputError(f"--workers = {workers} is outside the allowed range [1, inf)")
     if n_events is not None and n_events < 1000:
         raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
-    grid = S.DEFAULT_GRIDS[portal]
     m = parse_grid(masses, grid["masses"], "--masses")
     c = parse_grid(couplings, grid["couplings"], "--couplings")
     if c.size < 2:

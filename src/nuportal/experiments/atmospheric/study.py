@@ -15,7 +15,6 @@ quotes them); mixing |U_alpha|^2.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 from pathlib import Path
@@ -121,14 +120,10 @@ def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, 
 
 
 def merge(parts):
-    """Combine independent simulations of one mass: weights scaled by N_i / sum N."""
-    from nuportal.mc.events import UpscatterEvents
+    """Combine independent simulations (:func:`nuportal.mc.events.merge_simulations`)."""
+    from nuportal.mc.events import merge_simulations
 
-    sizes = np.array([p.metadata.get("n_generated", 0) for p in parts], float)
-    total = sizes.sum()
-    scaled = [dataclasses.replace(p, weight=p.weight * (n / total))
-              for p, n in zip(parts, sizes, strict=True)]
-    return UpscatterEvents.concatenate(scaled)
+    return merge_simulations(parts)
 
 
 def _weight_factor(events, sample: Sample, channel_scale: dict[str, float] | None):
