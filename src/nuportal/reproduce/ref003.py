@@ -282,7 +282,9 @@ def _plane_figure(
     ax.set_ylim(1e-9, 1e-2)
     ax.set_xlabel(r"$m_N$ [GeV]")
     ax.set_ylabel(r"$d_\mu$ [GeV$^{-1}$]  ($\Gamma_{N\to\nu\gamma} = d^2 m_N^3/4\pi$)")
-    ax.set_title(title, fontsize=9)
+    m_lo, m_hi, d_hi = nd["masses"][0], nd["masses"][-1], nd["couplings"][-1]
+    ax.set_title(f"{title}\n(edges at d = {d_hi:.0e} GeV$^{{-1}}$ or m = {m_lo:g}, {m_hi:g} GeV are the "
+                 "scanned range, not physical edges)", fontsize=8)
     ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)  # outside the data
     fig.tight_layout()
     from nuportal.io import save_figure

@@ -144,6 +144,7 @@ def draw_region(ax, masses, couplings, signal, threshold: float, *, label: str, 
         return ax.plot([], [], label=f"{label} (nothing excluded)", **style)
     mm, cc = np.meshgrid(masses, couplings)
     color = style.pop("color", None)
+    ls = style.pop("ls", "-" if fill else "--")
     if fill:
         ax.contourf(mm, cc, ratio, levels=[0.0, 1e9], colors=[color or "C0"], alpha=style.pop("alpha", 0.35))
     cs = ax.contour(
@@ -152,10 +153,10 @@ def draw_region(ax, masses, couplings, signal, threshold: float, *, label: str, 
         ratio,
         levels=[0.0],
         colors=[color or "C0"],
-        linestyles=style.pop("ls", "-"),
+        linestyles=ls,
         linewidths=style.pop("lw", 1.2),
     )
-    return ax.plot([], [], color=color or "C0", ls="-" if fill else "--", label=label), cs
+    return ax.plot([], [], color=color or "C0", ls=ls, label=label), cs
 
 
 def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour: str,
@@ -177,6 +178,9 @@ def plot_reach(path: Path, masses, couplings, signal, cfg, portal: str, flavour:
     ax.set_xlabel(r"$m_N$ [GeV]")
     sym = {"e": "e", "mu": r"\mu", "tau": r"\tau"}[flavour]
     ax.set_ylabel(rf"$d_{{{sym}}}$ [GeV$^{{-1}}$]" if portal == "dipole" else rf"$|U_{{{sym}}}|^2$")
+    if np.any(np.asarray(signal)[:, -1] * curves[tags[0]][0] >= curves[tags[0]][1]):
+        ax.set_title(f"shading reaches the top of the scanned range ({couplings[-1]:.0e}): no upper edge "
+                     "found there", fontsize=7)
     ax.legend(fontsize=8)
     fig.tight_layout()
     from nuportal.io import save_figure
