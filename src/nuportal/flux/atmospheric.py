@@ -34,7 +34,7 @@ from scipy.interpolate import CubicSpline
 
 from nuportal.errors import NuportalInputError, require_range
 
-__all__ = ["FLAVOURS", "HondaFlux", "load_honda"]
+__all__ = ["FLAVOURS", "FLUX_MODELS", "HondaFlux", "load_honda", "load_flux"]
 
 #: Flavour names, in the column order of the data file.
 FLAVOURS = ("nue", "numu", "nuebar", "numubar")
@@ -180,21 +180,46 @@ def _cell_layout(flux: HondaFlux) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(c, 0, 2).reshape(c.shape[1] * c.shape[2], 4, 9))
 
 
+#: Shipped atmospheric flux tables: name -> (package file, label).  All share Honda's layout.
+FLUX_MODELS = {
+    "honda2014-kamioka": (_DATA, "Honda et al. PRD 92, 023004 (2015), Kamioka solmin via nuflux 2.0.7"),
+    "h3a-sibyll23c": ("data/flux/h3a_sibyll23c.txt",
+                      "H3a_SIBYLL23C (MCEq, nuflux 2.0.7 SplineFlux2), tabulated by scripts/make_h3a_table.py"),
+}
+
+
 @cache
 def load_honda() -> HondaFlux:
-    """Honda 2014 intensity at Kamioka, solar minimum (the flux used by reference 004).
+    """Honda 2014 intensity at Kamioka, solar minimum (the flux reference 004's text names).
 
     Returns
     -------
     HondaFlux
         Valid for 0.1 GeV <= E <= 10^4 GeV and -1 <= cos(zenith) <= 1.
     """
-    raw = np.loadtxt(io.StringIO(files("nuportal").joinpath(_DATA).read_text()))
+    return load_flux("honda2014-kamioka")
+
+
+@cache
+def load_flux(name: str) -> HondaFlux:
+    """A shipped atmospheric intensity by name (:data:`FLUX_MODELS`).
+
+    ``"honda2014-kamioka"`` (default of every study) or ``"h3a-sibyll23c"`` (the model reference 004's
+    public code evaluates; no site dependence, tabulated from nuflux on the Honda grid).
+
+    Raises
+    ------
+    NuportalInputError
+        Unknown name (the message lists the available models).
+    """
+    if name not in FLUX_MODELS:
+        raise NuportalInputError(f"atmospheric flux {name!r} is not one of: {', '.join(FLUX_MODELS)}")
+    path, label = FLUX_MODELS[name]
+    raw = np.loadtxt(io.StringIO(files("nuportal").joinpath(path).read_text()))
     energies = np.unique(raw[:, 0])
     cosz = np.unique(raw[:, 1])
     ie = np.searchsorted(energies, raw[:, 0])
     ic = np.searchsorted(cosz, raw[:, 1])
     table = np.zeros((4, energies.size, cosz.size))
     table[:, ie, ic] = raw[:, 2:].T
-    label = "Honda et al. PRD 92, 023004 (2015), Kamioka solmin via nuflux 2.0.7"
     return HondaFlux.from_nodes(energies, table, label)
