@@ -66,6 +66,33 @@ def points() -> list[tuple[str, str, float, float]]:
     return out
 
 
+def coherent_grid() -> None:
+    """``--coherent-grid``: deterministic (ln Q^2 trapezoid) coherent C12 and O16 cross sections on the grid
+    of the form-factor test (m_N <= 0.3 GeV, E = 0.5 - 10 GeV), for
+    tests/production/data/darknews_coherent.csv."""
+    w = sys.stdout.write
+    w(f"# DarkNews {DarkNews.__version__} coherent dipole cross sections (value_quad only, see "
+      "scripts/darknews_oracle.py), mu_tr = 1 GeV^-1, cm^2 per nucleus\n")
+    w("quantity,target,E_nu_GeV,m_N_GeV,value_quad,unit\n")
+    for target in ("C12", "O16"):
+        for E in (0.5, 1.0, 3.0, 10.0):
+            for m in (0.01, 0.1, 0.2, 0.3):
+                quad = 0.0
+                for hel in ("flipping", "conserving"):
+                    p = process(target, "coherent", m, hel)
+                    q2min = float(ps.upscattering_Q2min(E, m, p.MA))
+                    q2max = min(float(ps.upscattering_Q2max(E, m, p.MA)), QMAX["coherent"] ** 2)
+                    x = np.linspace(np.log(q2min), np.log(q2max), N_QUAD)[1:-1]
+                    Q2 = np.exp(x)
+                    s = p.MA**2 + 2.0 * E * p.MA
+                    u = 2.0 * p.MA**2 + m**2 - s + Q2
+                    dsig = amps.upscattering_dxsec_dQ2([s, -Q2, u], p, diagrams=["TMM_SQR"])
+                    dsig = dsig * p.target_multiplicity
+                    quad += float(np.trapezoid(dsig * Q2, x))
+                w(f"xsec_coherent,{target},{E},{m},{quad:.6e},cm2\n")
+                sys.stdout.flush()
+
+
 def make_model(m_N: float, hnl_type: str = "dirac"):
     return model.ThreePortalModel(m4=m_N, mu_tr_mu4=MU_TR, Umu4=0.0, epsilon=0.0, HNLtype=hnl_type)
 
@@ -138,4 +165,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    logging.disable(logging.WARNING)
+    coherent_grid() if "--coherent-grid" in sys.argv else main()

@@ -14,16 +14,27 @@ import numpy as np
 import yaml
 from scipy.optimize import least_squares
 
-from nuportal.nuclear.form_factors import fermi_form_factor, fermi_rms_radius_fm, helm_form_factor
+from nuportal.nuclear.form_factors import (
+    fermi_form_factor,
+    fermi_rms_radius_fm,
+    fourier_bessel_form_factor,
+    fourier_bessel_rms_radius_fm,
+    helm_form_factor,
+)
 
 Q_GRID_GEV = np.linspace(0.001, 0.4, 400)
 HEADER_LINES = 4  # comment header of nuclei.yaml kept verbatim
 
 
-def fit_helm(c_fm: float, z_fm: float, w: float) -> tuple[float, float, float]:
-    """Return (R1_fm, s_fm, rms residual of F^2) of the Helm fit to a Fermi density."""
-    target = fermi_form_factor(Q_GRID_GEV, c_fm, z_fm, w) ** 2
-    r_rms = fermi_rms_radius_fm(c_fm, z_fm, w)
+def fit_helm(c_fm: float, z_fm: float, w: float, coefficients=None) -> tuple[float, float, float]:
+    """Return (R1_fm, s_fm, rms residual of F^2) of the Helm fit to a Fermi (or, with ``coefficients``, a
+    Fourier-Bessel density of cut-off radius ``c_fm``)."""
+    if coefficients:
+        target = fourier_bessel_form_factor(Q_GRID_GEV, c_fm, coefficients) ** 2
+        r_rms = fourier_bessel_rms_radius_fm(c_fm, coefficients)
+    else:
+        target = fermi_form_factor(Q_GRID_GEV, c_fm, z_fm, w) ** 2
+        r_rms = fermi_rms_radius_fm(c_fm, z_fm, w)
     s0 = 0.9
     r1_0 = np.sqrt(max((r_rms**2 - 3 * s0**2) / 0.6, 1.0))
 
@@ -43,7 +54,10 @@ def main(argv: list[str]) -> int:
         rho = entry.get("charge_density")
         if rho is None:
             continue
-        r1, s, rms = fit_helm(rho["c_fm"], rho["z_fm"], rho.get("w", 0.0))
+        if rho["model"] == "FB":
+            r1, s, rms = fit_helm(rho["R_fm"], 0.0, 0.0, rho["coefficients"])
+        else:
+            r1, s, rms = fit_helm(rho["c_fm"], rho["z_fm"], rho.get("w", 0.0))
         entry["helm"] = {"R1_fm": round(r1, 5), "s_fm": round(s, 5), "rms_residual_F2": float(f"{rms:.2e}"),
                          "source": "scripts/fit_helm.py: least squares of F^2 on Q in [0.001, 0.4] GeV"}
         print(f"{sym:6s} R1 = {r1:.5f} fm  s = {s:.5f} fm  rms(F^2 residual) = {rms:.2e}")

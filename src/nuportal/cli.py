@@ -149,6 +149,9 @@ def reproduce(
     = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars (drawn only on a terminal).")]
     = False,
+    convention: Annotated[str | None, typer.Option(
+        help="Convention set (reference 004 only): nuportal (default) | reference-004-authors | FILE.yaml.")]
+    = None,
 ):
     """Reproduce the figures of a reference paper (PNG + CSV with provenance)."""
     import importlib
@@ -159,13 +162,20 @@ def reproduce(
     key = reference.zfill(3) if reference.isdigit() else reference
     if key not in modules:
         raise NuportalInputError(f"unknown reference {reference!r}; available: {', '.join(sorted(modules))}")
+    if convention is not None and key != "004":
+        raise NuportalInputError(f"--convention applies to reference 004 only, not {key}")
+    extra = {} if convention is None else {"convention": convention}
+    if convention is not None:
+        from nuportal.experiments.atmospheric.conventions import load_convention
+
+        load_convention(convention)  # a bad name or file fails before any work
     if not quiet and sys.stderr.isatty():
         from nuportal.commands.atm import _progress_bar
 
         set_default_progress(_progress_bar)
     try:
         module = importlib.import_module(modules[key])
-        module.reproduce(out, seed=seed, n_background=n_background, quick=quick)
+        module.reproduce(out, seed=seed, n_background=n_background, quick=quick, **extra)
     finally:
         set_default_progress(None)
 

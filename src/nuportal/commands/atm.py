@@ -16,6 +16,7 @@ from nuportal.commands import rate_app, reach_app
 _EXP = "Experiment: superk, hyperk, dune, juno (or a YAML study file)."
 _PORTAL = "Portal: dipole | mixing."
 _FLAVOUR = "Coupled flavour: e | mu | tau | universal."
+_CONV = "Convention set: nuportal (default) | reference-004-authors | FILE.yaml (see README, conventions)."
 
 
 def register(app: typer.Typer) -> None:  # noqa: ARG001 - commands live in the rate/reach groups
@@ -34,6 +35,7 @@ def rate_atm(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     n_events: Annotated[int | None, typer.Option(help="Monte Carlo events (default: config).")] = None,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
+    convention: Annotated[str | None, typer.Option(help=_CONV)] = None,
     events_out: Annotated[Path | None, typer.Option(
         help="Also write the events: F.parquet (for reweighting) or F.hepmc3 (dipole, photons).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -41,8 +43,8 @@ def rate_atm(
     """Expected HNL decays in one sample of an atmospheric-neutrino detector for one model point."""
     from nuportal.experiments.atmospheric import study
 
-    res = study.point_rate(experiment, sample, portal, flavor, mass, coupling, seed=seed,
-                           n_events=n_events, oscillations=oscillations, events_out=events_out)
+    res = study.point_rate(_with_convention(experiment, convention), sample, portal, flavor, mass, coupling,
+                           seed=seed, n_events=n_events, oscillations=oscillations, events_out=events_out)
     if json_out:
         typer.echo(json.dumps(res, indent=1, allow_nan=False))
         return
@@ -66,14 +68,26 @@ def reach_atm(
     n_events: Annotated[int | None, typer.Option(help="Initial Monte Carlo events per mass.")] = None,
     workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
+    convention: Annotated[str | None, typer.Option(help=_CONV)] = None,
 ):
     """Excluded coupling interval at each mass (CSV + PNG); resumes an interrupted scan."""
     from nuportal.experiments.atmospheric.reach import reach
 
     bar = _progress_bar()
-    path = reach(experiment, portal, flavor, out, masses=masses, couplings=couplings, seed=seed,
+    path = reach(_with_convention(experiment, convention), portal, flavor, out, masses=masses,
+                 couplings=couplings, seed=seed,
                        n_events=n_events, workers=workers, oscillations=oscillations, progress=bar)
     typer.echo(f"wrote {path}")
+
+
+def _with_convention(experiment: str, convention: str | None):
+    """The study ``experiment`` in ``convention`` (the name or path itself when no convention is given)."""
+    if convention is None:
+        return experiment
+    from nuportal.experiments.atmospheric.conventions import apply_convention
+    from nuportal.experiments.atmospheric.study import study_config
+
+    return apply_convention(study_config(experiment), convention)
 
 
 def _progress_bar(label: str = "scan"):

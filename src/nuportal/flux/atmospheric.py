@@ -184,7 +184,8 @@ def _cell_layout(flux: HondaFlux) -> np.ndarray:
 FLUX_MODELS = {
     "honda2014-kamioka": (_DATA, "Honda et al. PRD 92, 023004 (2015), Kamioka solmin via nuflux 2.0.7"),
     "h3a-sibyll23c": ("data/flux/h3a_sibyll23c.txt",
-                      "H3a_SIBYLL23C (MCEq, nuflux 2.0.7 SplineFlux2), tabulated by scripts/make_h3a_table.py"),
+                      "H3a_SIBYLL23C (MCEq, nuflux 2.0.7 SplineFlux2), tabulated by "
+                      "scripts/make_h3a_table.py"),
 }
 
 

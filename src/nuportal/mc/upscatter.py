@@ -101,13 +101,14 @@ def natural_angle_scale(e_nu, mass: float):
     return np.maximum(diff * diff / np.maximum(2.0 * e * p, 1e-300), U0_FLOOR)
 
 
-def default_channels(portal: str, target) -> dict:
+def default_channels(portal: str, target, *, coherent_m4_sign: int = -1) -> dict:
     """{species: nuportal.production.upscattering.channels(portal, nucleus)} for a target."""
     from nuportal.nuclear.nuclei import get_nucleus
     from nuportal.production.upscattering import channels
 
     _check_portal(portal)
-    return {s: list(channels(portal, get_nucleus(s))) for s in target.species}
+    return {s: list(channels(portal, get_nucleus(s), coherent_m4_sign=coherent_m4_sign))
+            for s in target.species}
 
 
 def _check_portal(portal: str) -> None:

@@ -18,7 +18,8 @@ from nuportal.errors import NuportalInputError, require_range
 from nuportal.nuclear.nuclei import Nucleus, get_nucleus, nucleon_parameters
 
 __all__ = ["HBARC_GEV_FM", "helm", "helm_form_factor", "helm_rms_radius_fm", "fermi_form_factor",
-           "fermi_2p", "fermi_3p", "fermi_rms_radius_fm", "charge_form_factor_fermi", "dipole_GD",
+           "fermi_2p", "fermi_3p", "fermi_rms_radius_fm", "charge_form_factor_fermi", "charge_form_factor",
+           "fourier_bessel_form_factor", "fourier_bessel_rms_radius_fm", "dipole_GD",
            "sachs_form_factors", "nucleon_F1", "nucleon_F2", "axial_FA"]
 
 #: hbar c in GeV fm (CODATA 2022).
@@ -125,12 +126,46 @@ def fermi_rms_radius_fm(c_fm: float, z_fm: float, w: float = 0.0) -> float:
     return float(np.sqrt((weight * r * r).sum() / weight.sum()))
 
 
-def charge_form_factor_fermi(Q_GeV, nucleus: Nucleus | str) -> np.ndarray:
-    """Fermi (2pF/3pF) charge form factor of a tabulated nucleus (slow: numerical transform)."""
+def fourier_bessel_form_factor(Q_GeV, R_fm: float, coefficients) -> np.ndarray:
+    """Form factor of a Fourier-Bessel charge density rho(r) = sum_n a_n j0(n pi r / R) for r <= R.
+
+    F(q) = sum_n (-1)^n a_n j0(qR) / ((n pi)^2 - (qR)^2) / sum_n (-1)^n a_n / (n pi)^2 (exact transform;
+    De Vries et al., At. Data Nucl. Data Tables 36 (1987) 495, Sec. 2), with the removable singularity at
+    qR = n pi taken as its limit (the n-th term tends to -1 / (2 (n pi)^2)).  F(0) = 1.
+    """
+    Q = np.asarray(Q_GeV, dtype=float)
+    require_range("Q_GeV", Q, 0.0, np.inf)
+    a = np.asarray(coefficients, float)
+    n = np.arange(1, a.size + 1)
+    x = (Q * (R_fm / HBARC_GEV_FM))[..., None]
+    npi = n * np.pi
+    sign = (-1.0) ** n
+    near = np.abs(x - npi) < 1e-6
+    j0 = np.where(x > 0, np.sin(x) / np.where(x > 0, x, 1.0), 1.0)
+    term = np.where(near, -0.5 / npi**2, sign * j0 / np.where(near, 1.0, npi**2 - x**2))
+    return (term * a).sum(axis=-1) / np.sum(sign * a / npi**2)
+
+
+def fourier_bessel_rms_radius_fm(R_fm: float, coefficients, n_grid: int = 4001) -> float:
+    """rms radius (fm) of a Fourier-Bessel density (quadrature on [0, R])."""
+    r = np.linspace(0.0, R_fm, n_grid)
+    a = np.asarray(coefficients, float)
+    rho = (a[:, None] * np.sinc(np.arange(1, a.size + 1)[:, None] * r[None, :] / R_fm)).sum(axis=0)
+    return float(np.sqrt(np.trapezoid(rho * r**4, r) / np.trapezoid(rho * r**2, r)))
+
+
+def charge_form_factor(Q_GeV, nucleus: Nucleus | str) -> np.ndarray:
+    """Charge form factor of a tabulated nucleus from its density model (2pF, 3pF or FB; slow)."""
     rho = get_nucleus(nucleus).charge_density
     if rho is None:
         raise NuportalInputError(f"nucleus {nucleus!r} has no charge density")
+    if rho.model == "FB":
+        return fourier_bessel_form_factor(Q_GeV, rho.c_fm, rho.coefficients)
     return fermi_form_factor(Q_GeV, rho.c_fm, rho.z_fm, rho.w)
+
+
+#: Former name, kept for callers: the charge form factor of the tabulated density (any model).
+charge_form_factor_fermi = charge_form_factor
 
 
 def dipole_GD(Q2) -> np.ndarray:

@@ -26,9 +26,11 @@ __all__ = ["ChargeDensity", "Nucleus", "get_nucleus", "all_nuclei", "nucleon_par
 
 @dataclass(frozen=True)
 class ChargeDensity:
-    """(Three-parameter) Fermi charge density rho(r) ~ (1 + w r^2/c^2) / (1 + exp((r - c)/z)).
+    """Charge density: (three-parameter) Fermi rho(r) ~ (1 + w r^2/c^2) / (1 + exp((r - c)/z)), or
+    Fourier-Bessel rho(r) = sum_n a_n j0(n pi r / R) for r <= R.
 
-    ``model`` is "2pF" (w = 0) or "3pF"; lengths in fm.
+    ``model`` is "2pF" (w = 0), "3pF" or "FB" (then ``c_fm`` is the cut-off radius R and
+    ``coefficients`` the a_n, in De Vries et al.'s units; z_fm = w = 0); lengths in fm.
     """
 
     model: str
@@ -36,6 +38,7 @@ class ChargeDensity:
     z_fm: float
     w: float
     source: str
+    coefficients: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,13 @@ def _nuclear_mass_GeV(Z: int, A: int, mass_excess_keV: float) -> float:
 def _build(symbol: str, entry: dict) -> Nucleus:
     Z, A = int(entry["Z"]), int(entry["A"])
     rho = entry.get("charge_density")
-    density = None if rho is None else ChargeDensity(
-        str(rho["model"]), float(rho["c_fm"]), float(rho["z_fm"]), float(rho.get("w", 0.0)),
-        str(rho["source"]))
+    density = None
+    if rho is not None and rho["model"] == "FB":
+        density = ChargeDensity("FB", float(rho["R_fm"]), 0.0, 0.0, str(rho["source"]),
+                                tuple(float(a) for a in rho["coefficients"]))
+    elif rho is not None:
+        density = ChargeDensity(str(rho["model"]), float(rho["c_fm"]), float(rho["z_fm"]),
+                                float(rho.get("w", 0.0)), str(rho["source"]))
     helm = entry.get("helm") or {}
     s2w = constants.value("sin2_theta_W")
     return Nucleus(

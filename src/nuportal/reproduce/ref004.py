@@ -39,37 +39,38 @@ def _settings(quick: bool, n_background: int | None) -> dict:
         n = n_background or 5_000
         return {"dipole_masses": "0.005:0.12:3", "dipole_couplings": "1e-11:1e-6:16",
                 "mixing_masses": "0.01:0.1:2", "mixing_couplings": "1e-5:1:11",
-                "n_events": n, "max_events": n, "n_points": 10_000, "workers": 1}
+                "n_events": n, "max_events": n, "n_points": 10_000, "workers": 1, "ledger_events": 3_000}
     return {"dipole_masses": None, "dipole_couplings": None, "mixing_masses": None, "mixing_couplings": None,
-            "n_events": n_background, "max_events": None, "n_points": 400_000,
+            "n_events": n_background, "max_events": None, "n_points": 400_000, "ledger_events": 50_000,
             "workers": max(1, min(2, os.cpu_count() or 1))}
 
 
-def statistics_table() -> dict:
+def statistics_table(convention=None) -> dict:
     """Signal events excluded at 95% CL by the rate-only test, ours (exact z and z = 1.65) vs the paper."""
-    from nuportal.experiments.atmospheric.config import load_study
     from nuportal.stats.intervals import gaussian_rate_upper_limit
 
     rows = {}
     for name in ("superk", "hyperk", "dune", "juno"):
-        cfg = load_study(name)
+        cfg = _study(name, {"max_events": None}, convention)
         for sname, s in cfg.samples.items():
             for sys in cfg.systematics:
                 key = f"{name}_{sname}_sys{round(sys * 100):d}"
                 args = (s.background.expected, s.observed_events)
                 rows[key] = {"background": args[0], "observed": args[1], "sys": sys,
-                             "ours": float(gaussian_rate_upper_limit(*args, cl=cfg.cl, sys=sys).upper),
+                             "ours": float(gaussian_rate_upper_limit(*args, cl=cfg.cl, sys=sys,
+                                                                     z=cfg.rate_test_z).upper),
                              "ours_z1.65": float(gaussian_rate_upper_limit(*args, cl=cfg.cl, sys=sys,
                                                                            z=1.65).upper),
                              "paper": PAPER.get(key)}
     return rows
 
 
-def _study(name: str, st: dict):
-    """The shipped study, with the Monte Carlo statistics capped in quick mode."""
+def _study(name: str, st: dict, convention=None):
+    """The shipped study in ``convention``, with the Monte Carlo statistics capped in quick mode."""
     from nuportal.experiments.atmospheric.config import load_study
+    from nuportal.experiments.atmospheric.conventions import apply_convention
 
-    cfg = load_study(name)
+    cfg = apply_convention(load_study(name), convention)
     if st["max_events"] is None:
         return cfg
     mc = cfg.monte_carlo.model_copy(update={"n_events": st["n_events"], "max_events": st["max_events"]})
@@ -79,7 +80,8 @@ def _study(name: str, st: dict):
 def _scan(out: Path, experiment: str, portal: str, flavours, st: dict, seed: int, **kw) -> dict:
     from nuportal.experiments.atmospheric.reach import scan_study
 
-    return scan_study(_study(experiment, st), portal, flavours, out, masses=st[f"{portal}_masses"],
+    return scan_study(_study(experiment, st, st.get("convention")), portal, flavours, out,
+                      masses=st[f"{portal}_masses"],
                       couplings=st[f"{portal}_couplings"], seed=seed, n_events=st["n_events"],
                       workers=st["workers"], **kw)
 
@@ -209,13 +211,13 @@ def floor_figure(out: Path, universal_csv: Path, meta: dict) -> tuple[Path, Path
     return csv, png
 
 
-def point_distributions(out: Path, seed: int, n_points: int, meta: dict) -> dict:  # noqa: D401
+def point_distributions(out: Path, seed: int, n_points: int, meta: dict, convention=None) -> dict:
     """Figs. 6-9: photon cos(phi_det) and energy at points A and B; the sample's event count."""
     from nuportal.experiments.atmospheric import study as S
     from nuportal.mc.decay_products import sample_photons
     from nuportal.mc.reweight import event_rates
 
-    cfg = S.study_config("superk")  # points A and B use their own statistics (n_points)
+    cfg = _study("superk", {"max_events": None}, convention)  # points A and B: their own statistics
     result = {}
     for name, p in POINTS.items():
         ev = S.simulate_mass(cfg, "dipole", p["m_N_GeV"], n_points, seed)
@@ -281,29 +283,106 @@ def projection_figures(out: Path, sk: dict, proj: dict) -> list[Path]:
     return figs
 
 
-def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False) -> list[Path]:
+def ledger_outputs(out: Path, convention, st: dict, seed: int, meta: dict) -> tuple[list[Path], list[dict]]:
+    """``ledger.csv`` and ``ledger.png``: each choice of ``convention`` (default: the authors' set) switched
+    from the nuportal set, alone and cumulatively, against the paper's value."""
+    import csv
+
+    from nuportal.experiments.atmospheric.conventions import DEFAULT_CONVENTION, load_convention
+    from nuportal.experiments.atmospheric.ledger import ledger
+    from nuportal.io import atomic_path
+
+    conv = load_convention(convention)
+    other = "reference-004-authors" if conv.name == DEFAULT_CONVENTION else conv
+    rows = ledger(other, n_events=st["ledger_events"], seed=seed, workers=st["workers"],
+                  progress=_ledger_progress())
+    path = out / "ledger.csv"
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
+        fh.write("# " + json.dumps({**meta, "ledger_convention": load_convention(other).name,
+                                    "n_events_per_mass": st["ledger_events"]}) + "\n")
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for r in rows:
+            # NaN (no MC error for a scan quantity; nothing excluded) is an empty cell, never "nan"
+            writer.writerow({k: (("" if not np.isfinite(v) else f"{v:.6g}") if isinstance(v, float) else v)
+                             for k, v in r.items()})
+    return [path, _ledger_figure(out / "ledger.png", rows)], rows
+
+
+def _ledger_progress():
+    from nuportal.scan.runner import default_progress
+
+    factory = default_progress()
+    return factory("ledger") if factory is not None else None
+
+
+def _ledger_figure(path: Path, rows: list[dict]) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nuportal.experiments.atmospheric.ledger import QUANTITIES
+    from nuportal.io import save_figure
+
+    steps = [r["step"] for r in rows if r["quantity"] == QUANTITIES[0] and r["mode"] != "single"]
+    fig, ax = plt.subplots(figsize=(7.4, 4.6))
+    x = np.arange(len(steps))
+    ax.axhspan(0.85, 1.15, color="0.9", label="paper $\\pm$15%")
+    ax.axhline(1.0, color="k", lw=0.8)
+    for q in QUANTITIES:
+        cum = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] != "single"]
+        single = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] == "single"]
+        line, = ax.plot(x, cum, "o-", ms=3, lw=1.2, label=q.replace("_", " "))
+        ax.plot(x[1:], single, "x", ms=5, color=line.get_color(), alpha=0.6)
+    ax.set_xticks(x, ["nuportal"] + [f"+ {s}" for s in steps[1:]], rotation=30, ha="right", fontsize=7)
+    ax.set_yscale("log")
+    ax.set_ylabel("nuportal / paper")
+    ax.set_title("reference 004 ledger: authors' choices switched cumulatively (lines) and alone (x)",
+                 fontsize=8)
+    ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    save_figure(fig, path, {"reference": "004", "figure": "ledger"}, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
+              convention=None) -> list[Path]:
     """Run every study of reference 004 and write the figures, CSV files and ``summary.json``.
 
     ``n_background`` sets the initial Monte Carlo events per mass (default: the study configs);
-    ``quick`` uses coarse grids and few events (smoke runs only).
+    ``quick`` uses coarse grids and few events (smoke runs only); ``convention`` is a convention set
+    (default ``nuportal``; ``reference-004-authors`` reproduces the authors' code).  The difference
+    ledger (``ledger.csv``, ``ledger.png``) is always written.
     """
+    from nuportal.experiments.atmospheric.conventions import load_convention
+
     if n_background is not None and n_background < 1000:
         raise NuportalInputError(f"--n-background = {n_background} is outside the allowed range [1000, inf)")
+    conv = load_convention(convention)
     out = ensure_writable_dir(out)
-    st = _settings(quick, n_background)
-    meta = provenance(None, seed, reference="004", quick=quick, settings=st)
-    summary = {"provenance": meta, "statistics": statistics_table()}
+    st = {**_settings(quick, n_background), "convention": conv}
+    meta = provenance(None, seed, reference="004", quick=quick, convention=conv.name,
+                      settings={k: v for k, v in st.items() if k != "convention"})
+    summary = {"provenance": meta, "statistics": statistics_table(conv)}
     sk = _scan(out, "superk", "dipole", ("e", "mu", "tau", "universal"), st, seed)
     files = list(sk.values()) + dipole_figures(out, sk)
     mix = _scan(out, "superk", "mixing", ("tau",), st, seed, channel_scales=INCOHERENT_BAND)
     files += list(mix.values()) + [mixing_figure(out, mix)]
     files += list(floor_figure(out, sk["universal"], meta))
-    summary["points"] = point_distributions(out, seed, st["n_points"], meta)
+    summary["points"] = point_distributions(out, seed, st["n_points"], meta, conv)
     proj = {exp: _scan(out, exp, "dipole", ("e", "mu", "tau"), st, seed)
             for exp in ("hyperk", "dune", "juno")}
     proj_mix = _scan(out, "dune", "mixing", ("tau",), st, seed)
     files += [p for d in proj.values() for p in d.values()] + list(proj_mix.values())
     files += projection_figures(out, sk, proj)
+    ledger_files, rows = ledger_outputs(out, conv, st, seed, meta)
+    files += ledger_files
+    summary["ledger"] = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                          for k, v in r.items()} for r in rows if r["mode"] != "single"][-8:]
     write_json(out / "summary.json", summary)
-    print(json.dumps({"statistics": summary["statistics"], "points": summary["points"]}, indent=1))
+    final = {r["quantity"]: [r["nuportal"], r["paper"]] for r in summary["ledger"]}
+    print(json.dumps({"statistics": summary["statistics"], "points": summary["points"],
+                      "ledger_final": final}, indent=1))
     return files + [out / "summary.json"]

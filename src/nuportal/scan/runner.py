@@ -22,6 +22,11 @@ __all__ = ["fingerprint", "run_mass_scan", "set_default_progress"]
 _DEFAULT_PROGRESS: Callable[[str], Callable[[int, int], None]] | None = None
 
 
+def default_progress() -> Callable[[str], Callable[[int, int], None]] | None:
+    """The progress-bar factory installed by the CLI (None: no bars)."""
+    return _DEFAULT_PROGRESS
+
+
 def set_default_progress(factory: Callable[[str], Callable[[int, int], None]] | None) -> None:
     """Install (or with None remove) the factory ``factory(label) -> progress(done, total)``."""
     global _DEFAULT_PROGRESS

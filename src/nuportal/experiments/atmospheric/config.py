@@ -99,6 +99,22 @@ class AtmStudyConfig(FrozenModel):
     mixing_signal_events: float | None = Field(default=None, gt=0)
     samples: dict[str, Sample] = Field(min_length=1)
     monte_carlo: MonteCarlo = MonteCarlo()
+    # Choices a convention set changes (nuportal.experiments.atmospheric.conventions; defaults = "nuportal").
+    flux: str = "honda2014-kamioka"  # nuportal.flux.atmospheric.FLUX_MODELS
+    oscillations: bool = True  # False: surface intensity at X (the runtime --oscillations off does the same)
+    detector_shape: Literal["mean-chord", "cube-root"] = "mean-chord"  # l = 4V/S, or l = V^(1/3), A = V^(2/3)
+    coherent_m4_sign: Literal[-1, 1] = -1  # +1: the sign of reference 004's code (dipole coherent)
+    forward_u_min: float = Field(default=0.0, ge=0.0, le=1e-3)  # smallest 1 - cos Theta (forward channels)
+    rate_test_z: float | None = Field(default=None, gt=0.5, lt=5.0)  # z of the Gaussian test; None: exact
+    convention: str = "nuportal"
+
+    @model_validator(mode="after")
+    def _flux(self):
+        from nuportal.flux.atmospheric import FLUX_MODELS
+
+        if self.flux not in FLUX_MODELS:
+            raise ValueError(f"flux {self.flux!r} is not one of: {', '.join(FLUX_MODELS)}")
+        return self
 
     @model_validator(mode="after")
     def _systematics(self):

@@ -79,23 +79,35 @@ def _oscillate(oscillations) -> bool:
 
 
 @functools.lru_cache(maxsize=8)
-def _inputs(site_name: str, depth_m: float | None, portal: str, oscillate: bool, ocean: bool):
+def _inputs(site_name: str, depth_m: float | None, portal: str, oscillate: bool, ocean: bool,
+            flux: str = "honda2014-kamioka", shape: str = "mean-chord", m4_sign: int = -1):
+    import dataclasses
+
     from nuportal.earth.sites import get_site
+    from nuportal.flux.atmospheric import load_flux
     from nuportal.flux.sources import AtmosphericSource
     from nuportal.mc.targets import EarthTarget
     from nuportal.mc.upscatter import default_channels
 
     site = get_site(site_name, depth_m=depth_m)
+    if shape == "cube-root":  # reference 004's code: l = V^(1/3), A_perp = V^(2/3) (per module)
+        length = (site.volume_cm3 / site.n_modules) ** (1.0 / 3.0)
+        site = dataclasses.replace(site, length_cm=length, area_cm2=site.volume_cm3 / length)
     # the same Earth (with or without the PREM ocean shell) for the oscillation paths and the target
-    source = AtmosphericSource(oscillate=oscillate, ocean=ocean)
+    source = AtmosphericSource(load_flux(flux), oscillate=oscillate, ocean=ocean)
     target = EarthTarget(ocean=ocean)
-    return site, source, target, default_channels(portal, target)
+    return site, source, target, default_channels(portal, target, coherent_m4_sign=m4_sign)
 
 
 def engine_inputs(cfg: AtmStudyConfig, portal: str, oscillate: bool = True):
-    """(site, source, target, channels) of a study, built once per process."""
+    """(site, source, target, channels) of a study, built once per process.
+
+    The study's convention choices enter here: flux model, oscillations (off when either the study or
+    ``oscillate`` says so), detector shape and the coherent cross-section variant.
+    """
     _check_choice("portal", portal, PORTALS)
-    return _inputs(cfg.site, cfg.depth_m, portal, bool(oscillate), cfg.earth_ocean)
+    return _inputs(cfg.site, cfg.depth_m, portal, bool(oscillate) and cfg.oscillations, cfg.earth_ocean,
+                   cfg.flux, cfg.detector_shape, cfg.coherent_m4_sign)
 
 
 def _rng(seed: int, mass: float, portal: str, part: int) -> np.random.Generator:
@@ -112,11 +124,13 @@ def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, 
 
     require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
     site, source, target, channels = engine_inputs(cfg, portal, oscillate)
-    meta = provenance(cfg, seed, portal=portal, m_N_GeV=mass, oscillations=oscillate, part=part,
+    meta = provenance(cfg, seed, portal=portal, m_N_GeV=mass,
+                      oscillations=bool(oscillate) and cfg.oscillations, part=part,
                       n_generated=int(n_events))
     r_min = None if cfg.rock_distance_m is None else cfg.rock_distance_m * 100.0
+    plan = SamplingPlan(r_min_cm=r_min, forward_u_min=cfg.forward_u_min)
     return simulate(mass, portal, source, target, site, channels, int(n_events),
-                    _rng(seed, mass, portal, part), SamplingPlan(r_min_cm=r_min), metadata=meta)
+                    _rng(seed, mass, portal, part), plan, metadata=meta)
 
 
 def merge(parts):
@@ -183,7 +197,8 @@ def signal_upper_limit(cfg: AtmStudyConfig, sample_name: str, sys: float, portal
     if portal == "mixing" and cfg.mixing_signal_events is not None:
         return float(cfg.mixing_signal_events)
     s = cfg.samples[sample_name]
-    ul = gaussian_rate_upper_limit(s.background.expected, s.observed_events, cl=cfg.cl, sys=sys).upper
+    ul = gaussian_rate_upper_limit(s.background.expected, s.observed_events, cl=cfg.cl, sys=sys,
+                                   z=cfg.rate_test_z).upper
     return float(max(ul, 1e-9))
 
 

@@ -142,7 +142,13 @@ class UpscatterChannel:
 
 @dataclass(frozen=True)
 class CoherentChannel(UpscatterChannel):
-    """Coherent scattering on the whole nucleus, static-target kinematics (Eq. 33), E_N = E_nu."""
+    """Coherent scattering on the whole nucleus, static-target kinematics (Eq. 33), E_N = E_nu.
+
+    ``m4_sign``: -1 (physical) or +1, the sign of the dipole's m^4/Q^2 term in reference 004's public
+    code (see :func:`~nuportal.production.upscattering.dipole.coherent_dsigma_du`).
+    """
+
+    m4_sign: int = -1
 
     def threshold_energy(self, m_N):
         """E_th = m_N (infinitely heavy nucleus)."""
@@ -167,7 +173,7 @@ class CoherentChannel(UpscatterChannel):
         Q2 = kinematics.static_Q2_u(Es, u, m)
         F2 = helm(np.sqrt(Q2), self.nucleus) ** 2
         if self.portal == "dipole":
-            ds = dipole.coherent_dsigma_du(Es, u, m, self.nucleus.Z, F2)
+            ds = dipole.coherent_dsigma_du(Es, u, m, self.nucleus.Z, F2, self.m4_sign)
         else:
             k = kinematics.static_momentum(Es, m)
             ds = mixing.coherent_dsigma_dQ2(Es, Q2, m, self.nucleus.weak_charge, F2) * 2.0 * Es * k

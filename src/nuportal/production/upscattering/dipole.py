@@ -41,7 +41,7 @@ def coherent_dsigma_dQ2(E, Q2, m, Z: int, F2) -> np.ndarray:
     return np.maximum(4.0 * alpha * Z * Z * F2 / Q2 * bracket, 0.0)
 
 
-def coherent_dsigma_du(E, u, m, Z: int, F2) -> np.ndarray:
+def coherent_dsigma_du(E, u, m, Z: int, F2, m4_sign: int = -1) -> np.ndarray:
     """Coherent dsigma/du = 2 E k dsigma/dQ^2 (GeV^-4, d = 1 GeV^-1), u = 1 - cos(Theta), static target.
 
     Same physics as :func:`coherent_dsigma_dQ2` at Q^2 = Q^2_min + 2 E k u (reference 004 Eq. 33), written
@@ -49,12 +49,20 @@ def coherent_dsigma_du(E, u, m, Z: int, F2) -> np.ndarray:
         1 - m^2/(4E^2) - m^4/(4 E^2 Q^2) = m^2 / (2 E (E + k)) + (E + k)^2 k u / (2 E Q^2),
     two non-negative terms (the first is the helicity-conserving remainder (E - k)/(2E) at Q^2_min).
     ``F2`` is |F|^2 at that Q^2.  Q^2 = 0 (m = 0 and u = 0 only) is taken as 1e-300 GeV^2.
+
+    ``m4_sign = +1`` reproduces the sign error of reference 004's public code (Atmo-UpScatt
+    ``sourceCode/dipoleModule.py``, ``d_sigma_d_cos_Theta_coherent``: ``4 E^2 - m^2 + m^4/t`` with its
+    t = +Q^2), i.e. the bracket 1 - m^2/(4E^2) + m^4/(4 E^2 Q^2); for convention studies only.
     """
     alpha = constants.value("alpha_em")
     k = np.sqrt(np.maximum((E - m) * (E + m), 0.0))
     ek = E + k
     Q2 = np.maximum((m * m / ek) ** 2 + 2.0 * E * k * u, 1e-300)
     bracket = m * m / (2.0 * E * ek) + ek * ek * k * u / (2.0 * E * Q2)
+    if m4_sign == 1:
+        bracket = bracket + m**4 / (2.0 * E * E * Q2)
+    elif m4_sign != -1:
+        raise ValueError(f"m4_sign = {m4_sign} is not one of -1 (physical), +1 (reference 004 code)")
     return 8.0 * alpha * Z * Z * F2 * E * k / Q2 * bracket
 
 
