@@ -54,8 +54,11 @@ def test_ledger_steps_order():
     steps = ledger_configs(S.study_config("superk"), "reference-004-authors")
     assert steps[0][:2] == ("baseline", "nuportal")
     keys = [k for k, mode, _ in steps[1:] if mode == "single"]
-    assert keys == [k for k in CHOICES if k not in ("oscillations", "earth_ocean")]  # the two shared choices
-    last = steps[-1][2]
+    # the choices both sets share are not steps
+    assert keys == [k for k in CHOICES if k not in ("oscillations", "earth_ocean", "atomic_screening")]
+    options = [(k, cfg.atomic_screening) for k, mode, cfg in steps if mode == "option"]
+    assert options == [("atomic_screening", True)]
+    last = [cfg for _, mode, cfg in steps if mode == "cumulative"][-1]
     full = apply_convention(S.study_config("superk"), "reference-004-authors")
     assert last.model_dump(exclude={"convention", "name"}) == full.model_dump(exclude={"convention", "name"})
 
@@ -66,6 +69,7 @@ def test_ledger_steps_order():
         f"  {k}: {{value: {v}, source: s}}\n" for k, v in [
             ("flux", "honda2014-kamioka"), ("oscillations", "true"), ("rock_distance", "study"),
             ("detector_shape", "mean-chord"), ("depth_m", "null"), ("coherent_m4_sign", "-1"),
+            ("atomic_screening", "false"),
             ("forward_u_min", "0.5"), ("rate_test_z", "null"), ("earth_ocean", "false")]),
      r"forward_u_min = 0.5 is outside the allowed values \(\[0, 1e-3\]\)"),
 ])

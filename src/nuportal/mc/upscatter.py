@@ -101,13 +101,15 @@ def natural_angle_scale(e_nu, mass: float):
     return np.maximum(diff * diff / np.maximum(2.0 * e * p, 1e-300), U0_FLOOR)
 
 
-def default_channels(portal: str, target, *, coherent_m4_sign: int = -1) -> dict:
+def default_channels(portal: str, target, *, coherent_m4_sign: int = -1,
+                     atomic_screening: bool = False) -> dict:
     """{species: nuportal.production.upscattering.channels(portal, nucleus)} for a target."""
     from nuportal.nuclear.nuclei import get_nucleus
     from nuportal.production.upscattering import channels
 
     _check_portal(portal)
-    return {s: list(channels(portal, get_nucleus(s), coherent_m4_sign=coherent_m4_sign))
+    return {s: list(channels(portal, get_nucleus(s), coherent_m4_sign=coherent_m4_sign,
+                             atomic_screening=atomic_screening))
             for s in target.species}
 
 

@@ -325,20 +325,25 @@ def _ledger_figure(path: Path, rows: list[dict]) -> Path:
     from nuportal.experiments.atmospheric.ledger import QUANTITIES
     from nuportal.io import save_figure
 
-    steps = [r["step"] for r in rows if r["quantity"] == QUANTITIES[0] and r["mode"] != "single"]
+    main_modes = ("nuportal", "cumulative")
+    steps = [r["step"] for r in rows if r["quantity"] == QUANTITIES[0] and r["mode"] in main_modes]
+    options = [r["step"] for r in rows if r["quantity"] == QUANTITIES[0] and r["mode"] == "option"]
     fig, ax = plt.subplots(figsize=(7.4, 4.6))
     x = np.arange(len(steps))
     ax.axhspan(0.85, 1.15, color="0.9", label="paper $\\pm$15%")
     ax.axhline(1.0, color="k", lw=0.8)
     for q in QUANTITIES:
-        cum = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] != "single"]
+        cum = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] in main_modes]
         single = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] == "single"]
+        opt = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] == "option"]
         line, = ax.plot(x, cum, "o-", ms=3, lw=1.2, label=q.replace("_", " "))
         ax.plot(x[1:], single, "x", ms=5, color=line.get_color(), alpha=0.6)
-    ax.set_xticks(x, ["nuportal"] + [f"+ {s}" for s in steps[1:]], rotation=30, ha="right", fontsize=7)
+        ax.plot(len(steps) + np.arange(len(opt)), opt, "D", ms=4, color=line.get_color(), alpha=0.8)
+    labels = ["nuportal"] + [f"+ {s}" for s in steps[1:]] + [f"nuportal + {o} (option)" for o in options]
+    ax.set_xticks(np.arange(len(labels)), labels, rotation=30, ha="right", fontsize=7)
     ax.set_yscale("log")
     ax.set_ylabel("nuportal / paper")
-    ax.set_title("reference 004 ledger: authors' choices switched cumulatively (lines) and alone (x)",
+    ax.set_title("reference 004 ledger: authors' choices cumulatively (lines), alone (x); options (diamonds)",
                  fontsize=8)
     ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
@@ -377,10 +382,13 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     proj_mix = _scan(out, "dune", "mixing", ("tau",), st, seed)
     files += [p for d in proj.values() for p in d.values()] + list(proj_mix.values())
     files += projection_figures(out, sk, proj)
+    from nuportal.experiments.atmospheric.ledger import QUANTITIES
+
     ledger_files, rows = ledger_outputs(out, conv, st, seed, meta)
     files += ledger_files
+    final = [r for r in rows if r["mode"] == "cumulative"][-len(QUANTITIES):]
     summary["ledger"] = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                          for k, v in r.items()} for r in rows if r["mode"] != "single"][-8:]
+                          for k, v in r.items()} for r in final]
     write_json(out / "summary.json", summary)
     final = {r["quantity"]: [r["nuportal"], r["paper"]] for r in summary["ledger"]}
     print(json.dumps({"statistics": summary["statistics"], "points": summary["points"],

@@ -105,6 +105,7 @@ class AtmStudyConfig(FrozenModel):
     detector_shape: Literal["mean-chord", "cube-root"] = "mean-chord"  # l = 4V/S, or l = V^(1/3), A = V^(2/3)
     coherent_m4_sign: Literal[-1, 1] = -1  # +1: the sign of reference 004's code (dipole coherent)
     forward_u_min: float = Field(default=0.0, ge=0.0, le=1e-3)  # smallest 1 - cos Theta (forward channels)
+    atomic_screening: bool = False  # screen the dipole coherent channel by the atomic electrons (option)
     rate_test_z: float | None = Field(default=None, gt=0.5, lt=5.0)  # z of the Gaussian test; None: exact
     convention: str = "nuportal"
 

@@ -34,6 +34,7 @@ CHOICES: dict[str, Any] = {
     "detector_shape": ("mean-chord", "cube-root"),
     "depth_m": lambda v: v is None or 0.0 <= float(v) <= 6.371e6,
     "coherent_m4_sign": (-1, 1),
+    "atomic_screening": (True, False),
     "forward_u_min": lambda v: 0.0 <= float(v) <= 1e-3,
     "rate_test_z": lambda v: v is None or 0.5 < float(v) < 5.0,
     "earth_ocean": (True, False),
@@ -141,12 +142,16 @@ def apply_convention(cfg, convention=None, keys=None):
     return cfg.model_copy(update={**update, "convention": label})
 
 
+#: Options shown in the ledger although both shipped sets leave them off: (key, value).
+LEDGER_OPTIONS = (("atomic_screening", True),)
+
+
 def ledger_configs(cfg, convention) -> list[tuple[str, str, Any]]:
-    """Studies of the difference ledger: [(key, "single" | "cumulative", study)].
+    """Studies of the difference ledger: [(key, "single" | "cumulative" | "option", study)].
 
     The first entry is ("baseline", "nuportal", cfg in the nuportal set); then, for every key whose value
     differs between the sets, the study with only that key switched, and the study with it and every
-    earlier differing key switched.
+    earlier differing key switched; last, each of :data:`LEDGER_OPTIONS` on the nuportal set alone.
     """
     base = apply_convention(cfg, DEFAULT_CONVENTION)
     conv = load_convention(convention)
@@ -156,4 +161,7 @@ def ledger_configs(cfg, convention) -> list[tuple[str, str, Any]]:
     for i, key in enumerate(differing):
         out.append((key, "single", apply_convention(base, conv, [key])))
         out.append((key, "cumulative", apply_convention(base, conv, differing[: i + 1])))
+    for key, value in LEDGER_OPTIONS:
+        if ref.value(key) != value:
+            out.append((key, "option", base.model_copy(update={key: value, "convention": f"nuportal+{key}"})))
     return out

@@ -24,13 +24,13 @@ log = logging.getLogger(__name__)
 #: Super-Kamiokande exclusion boundary"), d_e in MeV^-1; Fig. 5 is sigma_sys = 0.
 POINTS = {"A": (0.03, 2e-10), "B": (0.1, 2e-9)}
 FLAVOURS = ("e", "mu", "tau")
-QUANTITIES = ("point_A", "point_B", *(f"floor_30MeV_{f}" for f in FLAVOURS),
+QUANTITIES = ("point_A", "point_B", *(f"floor_30MeV_{f}" for f in FLAVOURS), "ceiling_70MeV_e",
               *(f"max_mass_{f}" for f in FLAVOURS))
 #: sigma_sys of each quantity.  The hnlimits digitisations of Fig. 2 are its sigma_sys = 5% curves (Fig. 2
 #: shows both; the digitised floors and tips lie where the 5% curve does, and point B, on the sigma_sys = 0
 #: boundary at 100 MeV, lies beyond the digitised d_e tip at 86 MeV).
 SYSTEMATIC = {q: (0.0 if q.startswith("point") else 0.05) for q in QUANTITIES}
-UNITS = {q: ("events / threshold" if q.startswith("point") else "MeV^-1" if q.startswith("floor") else "GeV")
+UNITS = {q: ("events / threshold" if q.startswith("point") else "GeV" if q.startswith("max") else "MeV^-1")
          for q in QUANTITIES}
 _FIG = {"e": "2a", "mu": "2b", "tau": "2c"}
 _LIMITS = {"e": "SK-atm-2022-de", "mu": "SK-atm-2022-dmu", "tau": "SK-atm-2022-dtau"}
@@ -38,6 +38,8 @@ PAPER_SOURCE = {"point_A": "reference 004 Sec. IV: on the sigma_sys = 0 boundary
                 "point_B": "reference 004 Sec. IV: on the sigma_sys = 0 boundary (ratio 1)",
                 **{f"floor_30MeV_{f}": f"reference 004 Fig. {_FIG[f]}, 5% curve digitised in hnlimits "
                    f"({_LIMITS[f]}), lower edge at 30 MeV" for f in FLAVOURS},
+                "ceiling_70MeV_e": "reference 004 Fig. 2a, 5% curve digitised in hnlimits (SK-atm-2022-de), "
+                                   "upper edge at 70 MeV",
                 **{f"max_mass_{f}": f"reference 004 Fig. {_FIG[f]}, 5% curve digitised in hnlimits "
                    f"({_LIMITS[f]}), largest mass" for f in FLAVOURS}}
 #: d_e grid (MeV^-1) for the floors, and the masses (GeV) bracketing the highest excluded mass.
@@ -45,19 +47,24 @@ _COUPLINGS_MEV = np.geomspace(1e-11, 1e-5, 121)
 MAX_MASS_GRID = np.geomspace(0.04, 0.4, 10)
 
 
-def _lower_branch(m, y, at: float) -> float:
-    """Lower edge of a digitised closed contour at mass ``at`` (log interpolation of the floor points)."""
+def _branch(m, y, at: float, upper: bool = False) -> float:
+    """Lower (or upper) edge of a digitised closed contour at mass ``at``: the curve is split at its
+    largest mass into two branches, each interpolated in log-log; NaN where the branch does not reach."""
     m, y = np.asarray(m, float), np.asarray(y, float)
     tip = int(np.argmax(m))
-    ys = np.concatenate([y[:tip + 1], y[tip:]])
-    branches = [(m[:tip + 1], y[:tip + 1]), (m[tip:], y[tip:])]
     vals = []
-    for bm, by in branches:
+    for bm, by in ((m[:tip + 1], y[:tip + 1]), (m[tip:], y[tip:])):
         order = np.argsort(bm)
         bm, by = bm[order], by[order]
-        if bm[0] <= at <= bm[-1]:
+        if bm.size > 1 and bm[0] <= at <= bm[-1]:
             vals.append(float(np.exp(np.interp(np.log(at), np.log(bm), np.log(by)))))
-    return min(vals) if vals else float(np.min(ys))
+    if not vals or (upper and len(vals) < 2):
+        return np.nan
+    return max(vals) if upper else min(vals)
+
+
+def _lower_branch(m, y, at: float) -> float:
+    return _branch(m, y, at)
 
 
 def paper_values() -> dict:
@@ -69,6 +76,8 @@ def paper_values() -> dict:
         m, y = load_limit(key)
         out[f"floor_30MeV_{flav}"] = _lower_branch(m, y, 0.03) * 1e-3  # GeV^-1 -> MeV^-1
         out[f"max_mass_{flav}"] = float(np.max(m))
+        if flav == "e":
+            out["ceiling_70MeV_e"] = _branch(m, y, 0.07, upper=True) * 1e-3
     return out
 
 
@@ -106,13 +115,15 @@ def _highest_mass(masses, peaks) -> float:
     return float(np.exp(np.log(masses[i]) + f * np.log(masses[i + 1] / masses[i])))
 
 
-def floor(cfg, flavour: str, m_GeV: float, n_events: int, seed: int, sys: float = 0.05, events=None) -> float:
-    """Lower edge (MeV^-1) of the excluded d interval at one mass (NaN when nothing is excluded)."""
+def floor(cfg, flavour: str, m_GeV: float, n_events: int, seed: int, sys: float = 0.05, events=None,
+          edge: str = "low") -> float:
+    """Lower (``edge="high"``: upper) edge in MeV^-1 of the excluded d interval at one mass (NaN when
+    nothing is excluded)."""
     from nuportal.experiments.atmospheric import study as S
 
     ev = S.simulate_mass(cfg, "dipole", m_GeV, n_events, seed) if events is None else events
     r, _ = _union_ratio(S, cfg, ev, flavour, _COUPLINGS_MEV, sys)
-    return float(excluded_interval(_COUPLINGS_MEV, r, 1.0).low)
+    return float(getattr(excluded_interval(_COUPLINGS_MEV, r, 1.0), edge))
 
 
 def quantities(cfg, n_events: int, seed: int) -> dict:
@@ -128,6 +139,7 @@ def quantities(cfg, n_events: int, seed: int) -> dict:
         out[f"floor_30MeV_{f}"] = floor(cfg, f, 0.03, n_events, seed, SYSTEMATIC[f"floor_30MeV_{f}"],
                                         events=sims[0.03])
     peaks = {f: [] for f in FLAVOURS}
+    out["ceiling_70MeV_e"] = floor(cfg, "e", 0.07, n_events, seed, SYSTEMATIC["ceiling_70MeV_e"], edge="high")
     for m in MAX_MASS_GRID:
         ev = S.simulate_mass(cfg, "dipole", float(m), n_events, seed)
         for f in peaks:
@@ -162,8 +174,13 @@ def ledger(convention="reference-004-authors", *, experiment="superk", n_events:
     rows = []
     for i, (key, mode, _cfg) in enumerate(steps):
         q = results[i if i in results else 1]
-        value = "nuportal" if key == "baseline" else conv.value(key)
-        source = "" if key == "baseline" else conv.choices[key].source
+        if mode == "option":
+            from nuportal.experiments.atmospheric.conventions import load_convention as _lc
+
+            value, source = "true", "option on the nuportal set: " + _lc("nuportal").choices[key].source
+        else:
+            value = "nuportal" if key == "baseline" else conv.value(key)
+            source = "" if key == "baseline" else conv.choices[key].source
         for name in QUANTITIES:
             rows.append({"step": key, "mode": mode, "value": str(value), "quantity": name,
                          "unit": UNITS[name],

@@ -80,7 +80,8 @@ def _oscillate(oscillations) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _inputs(site_name: str, depth_m: float | None, portal: str, oscillate: bool, ocean: bool,
-            flux: str = "honda2014-kamioka", shape: str = "mean-chord", m4_sign: int = -1):
+            flux: str = "honda2014-kamioka", shape: str = "mean-chord", m4_sign: int = -1,
+            screening: bool = False):
     import dataclasses
 
     from nuportal.earth.sites import get_site
@@ -96,7 +97,8 @@ def _inputs(site_name: str, depth_m: float | None, portal: str, oscillate: bool,
     # the same Earth (with or without the PREM ocean shell) for the oscillation paths and the target
     source = AtmosphericSource(load_flux(flux), oscillate=oscillate, ocean=ocean)
     target = EarthTarget(ocean=ocean)
-    return site, source, target, default_channels(portal, target, coherent_m4_sign=m4_sign)
+    return site, source, target, default_channels(portal, target, coherent_m4_sign=m4_sign,
+                                                  atomic_screening=screening)
 
 
 def engine_inputs(cfg: AtmStudyConfig, portal: str, oscillate: bool = True):
@@ -107,7 +109,7 @@ def engine_inputs(cfg: AtmStudyConfig, portal: str, oscillate: bool = True):
     """
     _check_choice("portal", portal, PORTALS)
     return _inputs(cfg.site, cfg.depth_m, portal, bool(oscillate) and cfg.oscillations, cfg.earth_ocean,
-                   cfg.flux, cfg.detector_shape, cfg.coherent_m4_sign)
+                   cfg.flux, cfg.detector_shape, cfg.coherent_m4_sign, cfg.atomic_screening)
 
 
 def _rng(seed: int, mass: float, portal: str, part: int) -> np.random.Generator:

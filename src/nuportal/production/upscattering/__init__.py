@@ -22,10 +22,12 @@ __all__ = ["channels", "UpscatterChannel", "CoherentChannel", "NucleonChannel", 
 PORTALS = ("dipole", "mixing")
 
 
-def channels(portal: str, nucleus: str | Nucleus, *, coherent_m4_sign: int = -1) -> list[UpscatterChannel]:
+def channels(portal: str, nucleus: str | Nucleus, *, coherent_m4_sign: int = -1,
+             atomic_screening: bool = False) -> list[UpscatterChannel]:
     """Upscattering channels of ``portal`` ("dipole" | "mixing") on ``nucleus`` ("Fe", "O16", "H", ...).
 
-    ``coherent_m4_sign``: -1 (physical) or +1 (the dipole coherent sign of reference 004's code).
+    ``coherent_m4_sign``: -1 (physical) or +1 (the dipole coherent sign of reference 004's code);
+    ``atomic_screening``: screen the dipole coherent channel by the atomic electrons (option, default off).
     """
     if coherent_m4_sign not in (-1, 1):
         raise NuportalInputError(f"coherent_m4_sign = {coherent_m4_sign!r} is not one of -1, +1")
@@ -35,7 +37,7 @@ def channels(portal: str, nucleus: str | Nucleus, *, coherent_m4_sign: int = -1)
     out: list[UpscatterChannel] = []
     if not nuc.is_free_nucleon:
         out.append(CoherentChannel(f"{portal}-coherent-{nuc.symbol}", portal, nuc, portal == "dipole",
-                                   m4_sign=coherent_m4_sign))
+                                   m4_sign=coherent_m4_sign, screening=bool(atomic_screening)))
     pauli = {"p": "pauli", "n": "pauli" if portal == "mixing" else "none"}
     for nucleon in ("p", "n"):
         if nucleon == "n" and nuc.A == nuc.Z:

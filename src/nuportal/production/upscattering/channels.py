@@ -34,6 +34,8 @@ GEV2_TO_CM2 = HBARC_GEV_CM**2
 #: high-energy values 0.48 / 0.33 for charged current; used as a documented approximation).
 DIS_MEAN_Y = {False: 0.48, True: 0.33}
 _N_GAUSS = 256
+#: Electron mass (GeV), PDG 2024.
+ELECTRON_MASS_GEV = 0.51099895e-3
 
 
 #: Smallest u0 of the ln(u + u0) quadrature of :meth:`UpscatterChannel.sigma_total` (only m_N = 0 has a
@@ -149,6 +151,15 @@ class CoherentChannel(UpscatterChannel):
     """
 
     m4_sign: int = -1
+    screening: bool = False
+
+    def _screening_factor(self, Q2):
+        """(1 - F_atom)^2 of the electron cloud, F_atom = 1/(1 + Q^2 a^2), a = 111 Z^(-1/3)/m_e (Tsai,
+        Rev. Mod. Phys. 46 (1974) 815, Eq. 3.38 with the Thomas-Fermi radius): the photon sees the net
+        charge Z (1 - F_atom) at Q below ~ 1/a (keV)."""
+        a = 111.0 * self.nucleus.Z ** (-1.0 / 3.0) / ELECTRON_MASS_GEV
+        x2 = Q2 * a * a
+        return (x2 / (1.0 + x2)) ** 2
 
     def threshold_energy(self, m_N):
         """E_th = m_N (infinitely heavy nucleus)."""
@@ -173,6 +184,8 @@ class CoherentChannel(UpscatterChannel):
         Q2 = kinematics.static_Q2_u(Es, u, m)
         F2 = helm(np.sqrt(Q2), self.nucleus) ** 2
         if self.portal == "dipole":
+            if self.screening:
+                F2 = F2 * self._screening_factor(Q2)
             ds = dipole.coherent_dsigma_du(Es, u, m, self.nucleus.Z, F2, self.m4_sign)
         else:
             k = kinematics.static_momentum(Es, m)
