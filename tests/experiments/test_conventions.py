@@ -121,8 +121,10 @@ def test_authors_convention_reproduces_their_code(point, sample, tol):
 @pytest.mark.slow
 def test_authors_convention_matches_published_curves():
     """Issue: floors 10-60 MeV within 15% in d, highest excluded masses within 10%, against the sigma_sys =
-    5% curves of Fig. 2 digitised in hnlimits; points A and B are reported in the ledger (B is 2.7x its
-    threshold in the authors' own code as well, see the oracle test)."""
+    5% curves of Fig. 2 digitised in hnlimits (measured: e, mu floors 0.95-1.04 over 10-60 MeV, tips
+    1.01-1.06).  The nu_tau floors (0.77-0.94, lowest near the nu_tau tip) are not asserted: the tau flux is
+    all oscillation, which the authors compute with their own ODE code (oscillations.py: R_E = 6731 km, a
+    typo for 6371, and rtol 1e-3; Update_Fluxes leaves the 5% lowest-rate events unoscillated)."""
     from nuportal.experiments.atmospheric import ledger as L
 
     cfg = apply_convention(S.study_config("superk"), "reference-004-authors")
@@ -135,4 +137,7 @@ def test_authors_convention_matches_published_curves():
     paper = L.paper_values()
     for f in ("e", "mu", "tau"):
         assert q[f"max_mass_{f}"] / paper[f"max_mass_{f}"] == pytest.approx(1.0, abs=0.10), f
-    assert 0.5 <= q["point_A"] <= 2.0
+    # points A and B are not on the boundary in the authors' own code either (oracle: A 0.54, B 2.65 of the
+    # threshold without oscillations); pinned at the measured values (+-10%, MC 2%)
+    assert 0.45 <= q["point_A"] <= 0.56
+    assert 2.4 <= q["point_B"] <= 3.0
