@@ -149,6 +149,8 @@ def reproduce(
     = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars (drawn only on a terminal).")]
     = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Publication statistics (default: the faster demo tier).")] = False,
     convention: Annotated[str | None, typer.Option(
         help="Convention set (reference 004 only): nuportal (default) | reference-004-authors | FILE.yaml.")]
     = None,
@@ -164,7 +166,11 @@ def reproduce(
         raise NuportalInputError(f"unknown reference {reference!r}; available: {', '.join(sorted(modules))}")
     if convention is not None and key != "004":
         raise NuportalInputError(f"--convention applies to reference 004 only, not {key}")
+    if quick and full:
+        raise NuportalInputError("--quick and --full exclude each other")
     extra = {} if convention is None else {"convention": convention}
+    if full:
+        extra["full"] = True
     if convention is not None:
         from nuportal.experiments.atmospheric.conventions import load_convention
 

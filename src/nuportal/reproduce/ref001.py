@@ -148,7 +148,8 @@ def _fig5_fig9(out: Path, results: dict, u2_kpimumu: dict) -> list[Path]:
             save_figure(fig9, out / "fig9_U2_limits.png")]
 
 
-def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False) -> list[Path]:
+def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
+              full: bool = False) -> list[Path]:
     """Write every figure, CSV and the LNV summary of reference 001.
 
     ``n_background`` sets the simulated events per background component of the synthetic spectra

@@ -175,7 +175,8 @@ def yield_files(out: Path, cfg: TagConfig, per_decay_physics: float, meta: dict)
             save_figure(fig, out / "yield_vs_kaon_decays.png")]
 
 
-def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False) -> list[Path]:
+def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
+              full: bool = False) -> list[Path]:
     """Write the reference-002 files and summary; ``n_background`` sets the acceptance MC size.
 
     ``quick`` uses 2e4 Monte Carlo decays instead of 2e5 (runs in seconds either way).

@@ -61,10 +61,13 @@ AUTHORS_D_MAX = 5e-6
 POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 
 
-def _settings(quick: bool, n_events: int | None) -> dict:
+def _settings(quick: bool, n_events: int | None, full: bool = False) -> dict:
+    """``quick`` (smoke runs), the default (the demo: 16 masses, Monte Carlo capped at 4e4 events per mass
+    and mode, the MC error at the edges in the CSV) or ``full`` (the study files' grids and statistics)."""
     workers = max(1, min(2, os.cpu_count() or 1))
     if quick:
         return {
+            "tier": "quick",
             "masses": "0.05:1.5:8",
             "couplings": "1e-8:1e-3:28",
             "n_events": n_events or 4000,
@@ -74,7 +77,20 @@ def _settings(quick: bool, n_events: int | None) -> dict:
             "authors_masses": "0.1:1.2:6",
             "authors_events": 3000,
         }
+    if not full:
+        return {
+            "tier": "default",
+            "masses": "0.02:2.0:16",
+            "couplings": None,
+            "n_events": n_events or 6000,
+            "max_events": max(30_000, n_events or 0),
+            "workers": workers,
+            "point_events": 20_000,
+            "authors_masses": "0.1:1.5:10",
+            "authors_events": 5000,
+        }
     return {
+        "tier": "full",
         "masses": None,
         "couplings": None,
         "n_events": n_events,
@@ -370,18 +386,20 @@ def _write_table(path: Path, rows: list[dict], meta: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------ entry point
-def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False) -> list[Path]:
+def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
+              full: bool = False) -> list[Path]:
     """Run the ND280 and ND280-upgrade studies and the T2K 2019 recast; write figures, CSV and summary.json.
 
     ``n_background`` sets the initial Monte Carlo events per mass and mode (default: the study files);
-    ``quick`` uses coarse grids and few events (smoke runs only).
+    ``quick`` uses coarse grids and few events (smoke runs only), ``full`` the publication statistics
+    (default: the demo tier of :func:`_settings`).
     """
     from nuportal.experiments.accelerator import study as S
 
     if n_background is not None and n_background < 1000:
         raise NuportalInputError(f"--n-background = {n_background} is outside the allowed range [1000, inf)")
     out = ensure_writable_dir(out)
-    st = _settings(quick, n_background)
+    st = _settings(quick, n_background, full)
     meta = provenance(None, seed, reference="003", quick=quick, settings=st)
     nd_path, nd = _scan(out, "nd280", st, seed)
     up_path, up = _scan(out, "nd280-upgrade", st, seed)

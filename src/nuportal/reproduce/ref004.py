@@ -34,15 +34,27 @@ INCOHERENT_BAND = {"_inc2": {"-p-elastic-": 2.0, "-n-elastic-": 2.0},
                    "_inc05": {"-p-elastic-": 0.5, "-n-elastic-": 0.5}}
 
 
-def _settings(quick: bool, n_background: int | None) -> dict:
+def _settings(quick: bool, n_background: int | None, full: bool = False) -> dict:
+    """Grids and statistics: ``quick`` (smoke runs), the default (the demo: coarser mass grids, Monte Carlo
+    capped at 1.2e5 events per mass; the MC error at every edge is in the CSV files) or ``full`` (the
+    publication statistics: the study configs' grids and up to 1.6e6 events per mass)."""
+    workers = max(1, min(2, os.cpu_count() or 1))
     if quick:
         n = n_background or 5_000
-        return {"dipole_masses": "0.005:0.12:3", "dipole_couplings": "1e-11:1e-6:16",
+        return {"tier": "quick", "dipole_masses": "0.005:0.12:3", "dipole_couplings": "1e-11:1e-6:16",
                 "mixing_masses": "0.01:0.1:2", "mixing_couplings": "1e-5:1:11",
                 "n_events": n, "max_events": n, "n_points": 10_000, "workers": 1, "ledger_events": 3_000}
-    return {"dipole_masses": None, "dipole_couplings": None, "mixing_masses": None, "mixing_couplings": None,
-            "n_events": n_background, "max_events": None, "n_points": 400_000, "ledger_events": 50_000,
-            "workers": max(1, min(2, os.cpu_count() or 1))}
+    if full:
+        return {"tier": "full", "dipole_masses": None, "dipole_couplings": None, "mixing_masses": None,
+                "mixing_couplings": None, "n_events": n_background, "max_events": None, "n_points": 400_000,
+                "ledger_events": 50_000, "workers": workers}
+    return {"tier": "default", "dipole_masses": "0.002:0.4:20", "dipole_couplings": "1e-11:1e-5:49",
+            "mixing_masses": "0.005:0.2:8", "mixing_couplings": "1e-5:1:41",
+            "projection_masses": "0.002:0.4:12",
+            "n_events": n_background or 30_000, "max_events": max(120_000, n_background or 0),
+            "n_points": 100_000, "ledger_events": 20_000,
+            "ledger_masses": [0.05, 0.07, 0.09, 0.12, 0.16, 0.22],
+            "workers": workers}
 
 
 def statistics_table(convention=None) -> dict:
@@ -295,7 +307,8 @@ def ledger_outputs(out: Path, convention, st: dict, seed: int, meta: dict) -> tu
     conv = load_convention(convention)
     other = "reference-004-authors" if conv.name == DEFAULT_CONVENTION else conv
     rows = ledger(other, n_events=st["ledger_events"], seed=seed, workers=st["workers"],
-                  progress=_ledger_progress())
+                  progress=_ledger_progress(), singles=st["tier"] != "default",
+                  mass_grid=st.get("ledger_masses"))
     path = out / "ledger.csv"
     with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
         fh.write("# " + json.dumps({**meta, "ledger_convention": load_convention(other).name,
@@ -334,10 +347,12 @@ def _ledger_figure(path: Path, rows: list[dict]) -> Path:
     ax.axhline(1.0, color="k", lw=0.8)
     for q in QUANTITIES:
         cum = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] in main_modes]
-        single = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] == "single"]
+        single = {r["step"]: r["ratio_to_paper"] for r in rows
+                  if r["quantity"] == q and r["mode"] == "single"}
         opt = [r["ratio_to_paper"] for r in rows if r["quantity"] == q and r["mode"] == "option"]
         line, = ax.plot(x, cum, "o-", ms=3, lw=1.2, label=q.replace("_", " "))
-        ax.plot(x[1:], single, "x", ms=5, color=line.get_color(), alpha=0.6)
+        xs = [i for i, st in enumerate(steps) if st in single]
+        ax.plot(xs, [single[steps[i]] for i in xs], "x", ms=5, color=line.get_color(), alpha=0.6)
         ax.plot(len(steps) + np.arange(len(opt)), opt, "D", ms=4, color=line.get_color(), alpha=0.8)
     labels = ["nuportal"] + [f"+ {s}" for s in steps[1:]] + [f"nuportal + {o} (option)" for o in options]
     ax.set_xticks(np.arange(len(labels)), labels, rotation=30, ha="right", fontsize=7)
@@ -353,11 +368,12 @@ def _ledger_figure(path: Path, rows: list[dict]) -> Path:
 
 
 def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
-              convention=None) -> list[Path]:
+              convention=None, full: bool = False) -> list[Path]:
     """Run every study of reference 004 and write the figures, CSV files and ``summary.json``.
 
     ``n_background`` sets the initial Monte Carlo events per mass (default: the study configs);
-    ``quick`` uses coarse grids and few events (smoke runs only); ``convention`` is a convention set
+    ``quick`` uses coarse grids and few events (smoke runs only), ``full`` the publication statistics
+    (default: the demo tier of :func:`_settings`); ``convention`` is a convention set
     (default ``nuportal``; ``reference-004-authors`` reproduces the authors' code).  The difference
     ledger (``ledger.csv``, ``ledger.png``) is always written.
     """
@@ -367,7 +383,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
         raise NuportalInputError(f"--n-background = {n_background} is outside the allowed range [1000, inf)")
     conv = load_convention(convention)
     out = ensure_writable_dir(out)
-    st = {**_settings(quick, n_background), "convention": conv}
+    st = {**_settings(quick, n_background, full), "convention": conv}
     meta = provenance(None, seed, reference="004", quick=quick, convention=conv.name,
                       settings={k: v for k, v in st.items() if k != "convention"})
     summary = {"provenance": meta, "statistics": statistics_table(conv)}
@@ -377,7 +393,8 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     files += list(mix.values()) + [mixing_figure(out, mix)]
     files += list(floor_figure(out, sk["universal"], meta))
     summary["points"] = point_distributions(out, seed, st["n_points"], meta, conv)
-    proj = {exp: _scan(out, exp, "dipole", ("e", "mu", "tau"), st, seed)
+    st_proj = {**st, "dipole_masses": st.get("projection_masses", st["dipole_masses"])}
+    proj = {exp: _scan(out, exp, "dipole", ("e", "mu", "tau"), st_proj, seed)
             for exp in ("hyperk", "dune", "juno")}
     proj_mix = _scan(out, "dune", "mixing", ("tau",), st, seed)
     files += [p for d in proj.values() for p in d.values()] + list(proj_mix.values())

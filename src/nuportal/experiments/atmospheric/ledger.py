@@ -126,8 +126,10 @@ def floor(cfg, flavour: str, m_GeV: float, n_events: int, seed: int, sys: float 
     return float(getattr(excluded_interval(_COUPLINGS_MEV, r, 1.0), edge))
 
 
-def quantities(cfg, n_events: int, seed: int) -> dict:
-    """Every ledger quantity for one study (dipole portal; sigma_sys per :data:`SYSTEMATIC`)."""
+def quantities(cfg, n_events: int, seed: int, mass_grid=None) -> dict:
+    """Every ledger quantity for one study (dipole portal; sigma_sys per :data:`SYSTEMATIC`); the highest
+    excluded masses are bracketed on ``mass_grid`` (GeV, default :data:`MAX_MASS_GRID`)."""
+    grid = MAX_MASS_GRID if mass_grid is None else np.asarray(mass_grid, float)
     from nuportal.experiments.atmospheric import study as S
 
     out, errs, sims = {}, {}, {}
@@ -140,13 +142,13 @@ def quantities(cfg, n_events: int, seed: int) -> dict:
                                         events=sims[0.03])
     peaks = {f: [] for f in FLAVOURS}
     out["ceiling_70MeV_e"] = floor(cfg, "e", 0.07, n_events, seed, SYSTEMATIC["ceiling_70MeV_e"], edge="high")
-    for m in MAX_MASS_GRID:
+    for m in grid:
         ev = S.simulate_mass(cfg, "dipole", float(m), n_events, seed)
         for f in peaks:
             peaks[f].append(float(np.max(_union_ratio(S, cfg, ev, f, _COUPLINGS_MEV,
                                                       SYSTEMATIC[f"max_mass_{f}"])[0])))
     for f, p in peaks.items():
-        out[f"max_mass_{f}"] = _highest_mass(MAX_MASS_GRID, np.array(p))
+        out[f"max_mass_{f}"] = _highest_mass(grid, np.array(p))
     out["_errors"] = errs
     return out
 
@@ -156,11 +158,13 @@ def _quantities_job(args):
 
 
 def ledger(convention="reference-004-authors", *, experiment="superk", n_events: int = 100_000,
-           seed: int = 1, workers: int = 1, progress=None) -> list[dict]:
+           seed: int = 1, workers: int = 1, progress=None, singles: bool = True,
+           mass_grid=None) -> list[dict]:
     """Ledger rows: one per (step, mode, quantity) with our value, the paper's and their ratio.
 
     Steps run in ``workers`` processes; the first cumulative step equals the first single one and is
-    not recomputed.
+    not recomputed.  ``singles=False`` leaves out the one-at-a-time steps (the cumulative chain, the
+    options and the end points are kept); ``mass_grid`` as in :func:`quantities`.
     """
     from nuportal.experiments.atmospheric.conventions import ledger_configs, load_convention
     from nuportal.experiments.atmospheric.study import study_config
@@ -168,8 +172,10 @@ def ledger(convention="reference-004-authors", *, experiment="superk", n_events:
     conv = load_convention(convention)
     paper = paper_values()
     steps = ledger_configs(study_config(experiment), conv)
+    if not singles:
+        steps = [s for i, s in enumerate(steps) if s[1] != "single" or i == 1]
     unique = [i for i, (_, mode, _) in enumerate(steps) if not (mode == "cumulative" and i == 2)]
-    jobs = [(steps[i][2], n_events, seed) for i in unique]
+    jobs = [(steps[i][2], n_events, seed, mass_grid) for i in unique]
     results = dict(zip(unique, _map(jobs, workers, progress), strict=True))
     rows = []
     for i, (key, mode, _cfg) in enumerate(steps):
