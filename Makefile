@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/nuportal reproduce 002 --out out/002
 	$(BIN)/nuportal reproduce 003 --out out/003
 	$(BIN)/nuportal reproduce 004 --out out/004
+	$(BIN)/nuportal report-index out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -22,7 +22,8 @@ def test_files_written(quick_run):
               "fig5_dipole_flavours.png",
               "pointA_cos_det.png", "pointB_energy.csv", "fig10_projection_dipole_e.png", "summary.json",
               "atm-upscatter_superk_dipole_universal.csv", "atm-upscatter_superk_mixing_tau_inc2.csv",
-              "atm-upscatter_dune_mixing_tau.csv", "atm-upscatter_juno_dipole_tau.csv"):
+              "atm-upscatter_dune_mixing_tau.csv", "atm-upscatter_juno_dipole_tau.csv",
+              "ledger.csv", "ledger.png", "report.md", "report.json"):
         assert f in names, f
     assert not [n for n in names if n.endswith(".partial.jsonl")]
 
@@ -37,3 +38,18 @@ def test_provenance_and_statistics(quick_run):
         assert stats[key]["ours_z1.65"] == pytest.approx(stats[key]["paper"], abs=1.0)
     assert set(summary["points"]) == {"A", "B"}
     assert summary["provenance"]["quick"] is True
+
+
+def test_ledger_and_report(quick_run):
+    """The ledger has the nuportal baseline, the cumulative chain to the authors' set and the screening
+    option; report.json carries its end points (quick statistics: statuses are not asserted)."""
+    import csv
+
+    rows = list(csv.DictReader(line for line in (quick_run / "ledger.csv").read_text().splitlines()
+                               if not line.startswith("#")))
+    modes = {r["mode"] for r in rows}
+    assert {"nuportal", "single", "cumulative", "option"} <= modes
+    assert all(r["nuportal"] != "nan" for r in rows)
+    report = json.loads((quick_run / "report.json").read_text())
+    names = [c["quantity"] for c in report["checks"]]
+    assert "max mass e, authors' convention" in names and report["reference"] == "004"

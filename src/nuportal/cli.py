@@ -186,6 +186,19 @@ def reproduce(
         set_default_progress(None)
 
 
+@app.command("report-index")
+def report_index(
+    root: Annotated[Path, typer.Argument(help="Folder holding NNN/report.json of reproductions.")]
+    = Path("out"),
+):
+    """Write ROOT/index.md: every reproduction's report with its pass / fail / info counts."""
+    from nuportal.reproduce.report import write_index
+
+    path = write_index(root)
+    typer.echo(path.read_text())
+    typer.echo(f"wrote {path}")
+
+
 from nuportal.commands import register_all  # noqa: E402
 
 register_all(app)

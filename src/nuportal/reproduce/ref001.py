@@ -178,6 +178,13 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     paths += _fig5_fig9(out, results, u2)
     write_json(out / "na48_lnv_summary.json", summary)
     paths.append(out / "na48_lnv_summary.json")
+    from nuportal.reproduce.report import Check, write_report
+
+    br = summary["na48_lnv"]["BR_upper_limit"]
+    checks = [Check("BR(K -> pi mu mu, LNV) upper limit, 90% CL", br["paper"], br["ours"],
+                    rel_tol=0.05,
+                    why="Rolke-Lopez; N_K ~1.6e11 (rounded in the proceedings); acceptance unverified")]
+    paths.append(write_report(out, "001", "NA48/2 and NA62 HNL searches in kaon decays", checks, meta))
     print(json.dumps(summary["na48_lnv"], indent=1))
     for p in paths:
         print(p)
