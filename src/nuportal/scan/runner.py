@@ -22,6 +22,29 @@ __all__ = ["fingerprint", "run_mass_scan", "set_default_progress"]
 _DEFAULT_PROGRESS: Callable[[str], Callable[[int, int], None]] | None = None
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` processes kept for the life of this process.
+
+    Successive scans (a reproduction runs a dozen) reuse the same workers, which keep what they built
+    once: the oscillation table (~3 s), flux and cross-section tables.  A broken pool is replaced.
+    """
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):
+        pool = ProcessPoolExecutor(max_workers=workers)
+        _POOLS[workers] = pool
+    return pool
+
+
+def discard_pool(workers: int) -> None:
+    """Shut down and forget the shared pool (after an error or interruption)."""
+    pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def default_progress() -> Callable[[str], Callable[[int, int], None]] | None:
     """The progress-bar factory installed by the CLI (None: no bars)."""
     return _DEFAULT_PROGRESS
@@ -116,12 +139,18 @@ def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings:
                 if progress:
                     progress(len(done), total)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(task, m): m for m in todo}
+            pool = shared_pool(workers)
+            futures = {pool.submit(task, m): m for m in todo}
+            try:
                 for fut in as_completed(futures):
                     row = fut.result()
                     done[futures[fut]] = row
                     _append(fh, row)
                     if progress:
                         progress(len(done), total)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                discard_pool(workers)
+                raise
     return [done[m] for m in sorted(done)]

@@ -206,12 +206,15 @@ def _map(jobs, workers: int, progress):
             if progress is not None:
                 progress(k + 1, len(jobs))
         return out
-    from concurrent.futures import ProcessPoolExecutor
+    from nuportal.scan.runner import discard_pool, shared_pool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        out = []
-        for k, res in enumerate(pool.map(_quantities_job, jobs)):
+    out = []
+    try:
+        for k, res in enumerate(shared_pool(workers).map(_quantities_job, jobs)):
             out.append(res)
             if progress is not None:
                 progress(k + 1, len(jobs))
-        return out
+    except BaseException:
+        discard_pool(workers)
+        raise
+    return out
