@@ -62,7 +62,7 @@ POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 
 
 def _settings(quick: bool, n_events: int | None, full: bool = False) -> dict:
-    """``quick`` (smoke runs), the default (the demo: 16 masses, Monte Carlo capped at 4e4 events per mass
+    """``quick`` (smoke runs), the default (the demo: 14 masses, Monte Carlo capped at 3e4 events per mass
     and mode, the MC error at the edges in the CSV) or ``full`` (the study files' grids and statistics)."""
     workers = max(1, min(2, os.cpu_count() or 1))
     if quick:
@@ -80,13 +80,13 @@ def _settings(quick: bool, n_events: int | None, full: bool = False) -> dict:
     if not full:
         return {
             "tier": "default",
-            "masses": "0.02:2.0:16",
+            "masses": "0.02:2.0:14",
             "couplings": None,
             "n_events": n_events or 6000,
             "max_events": max(30_000, n_events or 0),
             "workers": workers,
             "point_events": 20_000,
-            "authors_masses": "0.1:1.5:10",
+            "authors_masses": "0.1:1.5:8",
             "authors_events": 5000,
         }
     return {

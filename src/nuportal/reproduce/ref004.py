@@ -48,11 +48,11 @@ def _settings(quick: bool, n_background: int | None, full: bool = False) -> dict
         return {"tier": "full", "dipole_masses": None, "dipole_couplings": None, "mixing_masses": None,
                 "mixing_couplings": None, "n_events": n_background, "max_events": None, "n_points": 400_000,
                 "ledger_events": 50_000, "workers": workers}
-    return {"tier": "default", "dipole_masses": "0.002:0.4:20", "dipole_couplings": "1e-11:1e-5:49",
+    return {"tier": "default", "dipole_masses": "0.002:0.4:16", "dipole_couplings": "1e-11:1e-5:49",
             "mixing_masses": "0.005:0.2:8", "mixing_couplings": "1e-5:1:41",
-            "projection_masses": "0.002:0.4:12",
+            "projection_masses": "0.002:0.4:10",
             "n_events": n_background or 30_000, "max_events": max(120_000, n_background or 0),
-            "n_points": 100_000, "ledger_events": 20_000,
+            "n_points": 100_000, "ledger_events": 15_000, "ledger_point_events": 60_000,
             "ledger_masses": [0.05, 0.07, 0.09, 0.12, 0.16, 0.22],
             "workers": workers}
 
@@ -308,7 +308,7 @@ def ledger_outputs(out: Path, convention, st: dict, seed: int, meta: dict) -> tu
     other = "reference-004-authors" if conv.name == DEFAULT_CONVENTION else conv
     rows = ledger(other, n_events=st["ledger_events"], seed=seed, workers=st["workers"],
                   progress=_ledger_progress(), singles=st["tier"] != "default",
-                  mass_grid=st.get("ledger_masses"))
+                  mass_grid=st.get("ledger_masses"), point_events=st.get("ledger_point_events"))
     path = out / "ledger.csv"
     with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
         fh.write("# " + json.dumps({**meta, "ledger_convention": load_convention(other).name,
@@ -367,14 +367,20 @@ def _ledger_figure(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+#: Points A and B in the authors' own code (Atmo-UpScatt run unchanged, 1e5 events, no oscillations;
+#: tests/experiments/atmo_upscatt_oracle.json): events / threshold.
+AUTHORS_CODE_POINTS = "; the authors' own code gives A 0.54, B 2.65 of the threshold"
+
+
 def report_checks(summary: dict, rows: list[dict]) -> list:
     """Paper against nuportal for ``report.md``: the rate test, points A/B and the ledger end points."""
     from nuportal.reproduce.report import Check
 
     st = summary["statistics"]
     checks = [Check(f"excluded signal events, {k.replace('_', ' ')} (z = 1.65)", st[k]["paper"],
-                    st[k]["ours_z1.65"], rel_tol=0.5 / st[k]["paper"],
-                    why="reference 004 Sec. III rounds to integers (+-0.5 events)")
+                    st[k]["ours_z1.65"], rel_tol=1.0 / st[k]["paper"],
+                    why="+-1 event: Sec. III rounds to integers, and its z is 1.65 for 893 but nearer "
+                        "1.645 for 145 and 218")
               for k in ("superk_subgev_sys0", "superk_subgev_sys5", "superk_multigev_sys0",
                         "superk_multigev_sys5", "hyperk_subgev_sys0")]
     dune = st["dune_subgev_sys0"]
@@ -387,7 +393,8 @@ def report_checks(summary: dict, rows: list[dict]) -> list:
         kind, t = tol[q.split("_")[0]]
         checks.append(Check(f"{q.replace('_', ' ')}, authors' convention", r["paper"], r["nuportal"],
                             rel_tol=t if kind == "rel" else None, factor=t if kind == "factor" else None,
-                            why=r["paper_source"], mc_rel_error=r["mc_rel_error"]))
+                            why=r["paper_source"] + (AUTHORS_CODE_POINTS if q.startswith("point") else ""),
+                            mc_rel_error=r["mc_rel_error"]))
     for q, r in base.items():
         checks.append(Check(f"{q.replace('_', ' ')}, nuportal convention", r["paper"], r["nuportal"],
                             why="physics choices differ: see ledger.csv", mc_rel_error=r["mc_rel_error"]))

@@ -44,7 +44,7 @@ class Check:
     @property
     def tolerance(self) -> str:
         if self.rel_tol is not None:
-            return f"±{self.rel_tol:.0%}"
+            return f"±{self.rel_tol:.0%}" if self.rel_tol >= 0.01 else f"±{self.rel_tol:.2%}"
         if self.factor is not None:
             return f"×{self.factor:g}"
         return "—"

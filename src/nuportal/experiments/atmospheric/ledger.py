@@ -126,15 +126,16 @@ def floor(cfg, flavour: str, m_GeV: float, n_events: int, seed: int, sys: float 
     return float(getattr(excluded_interval(_COUPLINGS_MEV, r, 1.0), edge))
 
 
-def quantities(cfg, n_events: int, seed: int, mass_grid=None) -> dict:
+def quantities(cfg, n_events: int, seed: int, mass_grid=None, point_events: int | None = None) -> dict:
     """Every ledger quantity for one study (dipole portal; sigma_sys per :data:`SYSTEMATIC`); the highest
-    excluded masses are bracketed on ``mass_grid`` (GeV, default :data:`MAX_MASS_GRID`)."""
+    excluded masses are bracketed on ``mass_grid`` (GeV, default :data:`MAX_MASS_GRID`); points A and B
+    (and the 30 MeV floors, from the same simulation) use ``point_events`` (default ``n_events``)."""
     grid = MAX_MASS_GRID if mass_grid is None else np.asarray(mass_grid, float)
     from nuportal.experiments.atmospheric import study as S
 
     out, errs, sims = {}, {}, {}
     for name, (m, d) in POINTS.items():
-        sims[m] = S.simulate_mass(cfg, "dipole", m, n_events, seed)
+        sims[m] = S.simulate_mass(cfg, "dipole", m, point_events or n_events, seed)
         r, e = _union_ratio(S, cfg, sims[m], "e", [d], SYSTEMATIC[f"point_{name}"])
         out[f"point_{name}"], errs[f"point_{name}"] = float(r[0]), float(e[0])
     for f in FLAVOURS:
@@ -159,7 +160,7 @@ def _quantities_job(args):
 
 def ledger(convention="reference-004-authors", *, experiment="superk", n_events: int = 100_000,
            seed: int = 1, workers: int = 1, progress=None, singles: bool = True,
-           mass_grid=None) -> list[dict]:
+           mass_grid=None, point_events: int | None = None) -> list[dict]:
     """Ledger rows: one per (step, mode, quantity) with our value, the paper's and their ratio.
 
     Steps run in ``workers`` processes; the first cumulative step equals the first single one and is
@@ -175,7 +176,7 @@ def ledger(convention="reference-004-authors", *, experiment="superk", n_events:
     if not singles:
         steps = [s for i, s in enumerate(steps) if s[1] != "single" or i == 1]
     unique = [i for i, (_, mode, _) in enumerate(steps) if not (mode == "cumulative" and i == 2)]
-    jobs = [(steps[i][2], n_events, seed, mass_grid) for i in unique]
+    jobs = [(steps[i][2], n_events, seed, mass_grid, point_events) for i in unique]
     results = dict(zip(unique, _map(jobs, workers, progress), strict=True))
     rows = []
     for i, (key, mode, _cfg) in enumerate(steps):
