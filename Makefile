@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	# the editable install leaves src/ uncompiled; with PYTHONDONTWRITEBYTECODE set every process (and every
+	# worker) would compile nuportal again: compile it once
+	$(BIN)/python -m compileall -q src > /dev/null
 	touch $(STAMP)
 
 demo: $(STAMP)
