@@ -101,7 +101,31 @@ def _scan(out: Path, experiment: str, portal: str, flavours, st: dict, seed: int
 def _read(path):
     from nuportal.io import read_csv
 
-    return read_csv(path)[1]
+    meta, cols = read_csv(path)
+    cols["_couplings_grid"] = meta.get("couplings_grid")
+    return cols
+
+
+#: Axis labels (mathtext).
+M_LABEL = r"$m_N$ [GeV]"
+
+
+def d_label(flav: str = "") -> str:
+    """Dipole-coupling axis label, e.g. $d_e$ [MeV$^{-1}$]."""
+    sub = {"e": "e", "mu": r"\mu", "tau": r"\tau"}.get(flav, "")
+    return (rf"$d_{{{sub}}}$" if sub else r"$d$") + r" [MeV$^{-1}$]"
+
+
+def _scan_edges(ax, cols_list) -> None:
+    """Mark where excluded regions reach the edge of the scanned grid (not a physical boundary)."""
+    top = [c["_couplings_grid"][-1] for c in cols_list if c.get("_couplings_grid")]
+    if not top:
+        return
+    reached = any(np.any(np.asarray(c["open_high"], float) > 0) for c in cols_list if "open_high" in c)
+    if reached:
+        ax.axhline(max(top), color="0.4", ls=(0, (1, 2)), lw=1.0, label="edge of the scanned couplings")
+    lo_m = min(float(np.min(c["m_N_GeV"])) for c in cols_list)
+    ax.axvline(lo_m, color="0.6", ls=(0, (1, 2)), lw=1.0, label="lowest scanned mass")
 
 
 def _existing(ax, flavour: str, quantity: str):
@@ -113,6 +137,10 @@ def _existing(ax, flavour: str, quantity: str):
         return
     for info in infos:
         m, y = load_limit(info.id)
+        if info.id.startswith("SK-atm-2022"):  # the paper's own curve
+            ax.plot(m, y * 1e-3, color="k", ls="-.", lw=1.3,
+                    label="reference 004, Super-K 5% syst. (digitised)")
+            continue
         ax.plot(m, y * (1e-3 if quantity == "d" else 1.0), lw=1, label=info.label)
 
 
@@ -129,7 +157,8 @@ def _figure(path: Path, draw, xlabel: str, ylabel: str, title: str) -> Path:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=6.5, loc="best")
+    ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.set_size_inches(9.6, 4.8)
     fig.tight_layout()
     from nuportal.io import save_figure
 
@@ -137,12 +166,18 @@ def _figure(path: Path, draw, xlabel: str, ylabel: str, title: str) -> Path:
     return path
 
 
-def _draw_contours(ax, items):
+def _draw_contours(ax, items, edges: bool = True):
     from nuportal.experiments.atmospheric.figures import plot_exclusion
 
     for label, cols, tag, fill in items:
+        # one line style per meaning in every figure: filled = sigma_sys = 0, dashed = 5% systematic
+        # (dotted: the incoherent x2 / x0.5 theory band; solid outlines: other curves)
+        style = {} if fill else {"ls": "--" if tag == "_sys5" else ":" if label.startswith("incoherent")
+                                 else "-"}
         plot_exclusion(ax, cols["m_N_GeV"], cols["coupling_low" + tag], cols["coupling_high" + tag],
-                       label=label, fill=fill)
+                       label=label, fill=fill, **style)
+    if edges:
+        _scan_edges(ax, [c for _, c, _, _ in items])
 
 
 def dipole_figures(out: Path, paths: dict) -> list[Path]:
@@ -156,15 +191,22 @@ def dipole_figures(out: Path, paths: dict) -> list[Path]:
                                 ("Super-K (ours), 95% CL, 5% syst.", cols, "_sys5", False)])
             _existing(ax, flav, "d")
 
-        figs.append(_figure(out / f"fig2_dipole_{flav}.png", draw, "m_N [GeV]", f"d_{flav} [MeV^-1]",
-                            f"reference 004 Fig. 2: dipole coupled to nu_{flav} only"))
+        nu = d_label(flav).split(" ")[0].replace("d_", r"\nu_")
+        figs.append(_figure(out / f"fig2_dipole_{flav}.png", draw, M_LABEL, d_label(flav),
+                            f"reference 004 Fig. 2: dipole coupled to {nu} only"))
     all_cols = {f: _read(paths[f]) for f in ("e", "mu", "tau", "universal")}
-    figs.append(_figure(out / "fig5_dipole_flavours.png",
-                        lambda ax: _draw_contours(ax, [(f"d_{f}" if f != "universal" else "universal", c, "",
-                                                        False) for f, c in all_cols.items()]),
-                        "m_N [GeV]", "d [MeV^-1]", "reference 004 Fig. 5: Super-K, sigma_sys = 0"))
+    def fig5(ax):
+        _draw_contours(ax, [(d_label(f).split(" ")[0] if f != "universal" else "universal", c, "", False)
+                            for f, c in all_cols.items()])
+        for name, p in POINTS.items():
+            ax.plot(p["m_N_GeV"], p["d_MeV"], "^", color="k", ms=7)
+            ax.annotate(f"point {name}", (p["m_N_GeV"], p["d_MeV"]), textcoords="offset points",
+                        xytext=(6, -10), fontsize=8)
+
+    figs.append(_figure(out / "fig5_dipole_flavours.png", fig5, M_LABEL, d_label(),
+                        r"reference 004 Fig. 5: Super-K, $\sigma_{sys} = 0$"))
     figs.append(_figure(out / "fig3_universal_decay_lengths.png",
-                        lambda ax: _fig3(ax, all_cols["universal"]), "m_N [GeV]", "d [MeV^-1]",
+                        lambda ax: _fig3(ax, all_cols["universal"]), M_LABEL, d_label(),
                         "reference 004 Fig. 3: universal dipole and lab decay lengths at E_N = 1 GeV"))
     return figs
 
@@ -196,7 +238,7 @@ def mixing_figure(out: Path, paths: dict) -> Path:
                             ("incoherent x 0.5", cols["tau_inc05"], "", False)])
         _existing(ax, "tau", "|U_tau|^2")
 
-    return _figure(out / "fig2d_mixing_tau.png", draw, "m_N [GeV]", "|U_tau|^2",
+    return _figure(out / "fig2d_mixing_tau.png", draw, M_LABEL, r"$|U_\tau|^2$",
                    "reference 004 Fig. 2d: mass mixing with nu_tau")
 
 
@@ -218,7 +260,7 @@ def floor_figure(out: Path, universal_csv: Path, meta: dict) -> tuple[Path, Path
         ax.plot(m, analytic, label="Eq. 11 (Si Earth, 5 g/cm^3)")
         ax.plot(m, cols["coupling_low"], "o-", ms=3, label="Monte Carlo (PREM, Table 1)")
 
-    png = _figure(out / "fig4_floor.png", draw, "m_N [GeV]", "d [MeV^-1]",
+    png = _figure(out / "fig4_floor.png", draw, M_LABEL, d_label(),
                   "reference 004 Fig. 4: 197 events at Super-K, universal dipole")
     return csv, png
 
@@ -290,8 +332,8 @@ def projection_figures(out: Path, sk: dict, proj: dict) -> list[Path]:
             _draw_contours(ax, items)
             _existing(ax, flav, "d")
 
-        figs.append(_figure(out / f"fig10_projection_dipole_{flav}.png", draw, "m_N [GeV]",
-                            f"d_{flav} [MeV^-1]", "reference 004 Fig. 10: projections"))
+        figs.append(_figure(out / f"fig10_projection_dipole_{flav}.png", draw, M_LABEL,
+                            d_label(flav), "reference 004 Fig. 10: projections"))
     return figs
 
 
