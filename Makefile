@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/mc_throughput.py
 	$(BIN)/python benchmarks/atm_contour.py
 	$(BIN)/python benchmarks/beam_contour.py
+	$(BIN)/python benchmarks/reproduce_004.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
