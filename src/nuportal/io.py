@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import platform
 import tempfile
@@ -21,7 +22,7 @@ from nuportal import __version__
 from nuportal.errors import NuportalInputError
 
 __all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir",
-           "save_figure", "figure_metadata", "atomic_path"]
+           "save_figure", "figure_metadata", "atomic_path", "nan_to_none"]
 
 
 def ensure_writable_dir(path) -> Path:
@@ -159,6 +160,11 @@ def figure_metadata(path) -> dict:
     with Image.open(path) as im:
         text = im.text.get("nuportal.provenance") if hasattr(im, "text") else None
     return json.loads(text) if text else {}
+
+
+def nan_to_none(row: dict) -> dict:
+    """``row`` with every non-finite float replaced by None (JSON has no NaN; "no value" stays visible)."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
 
 
 @contextlib.contextmanager

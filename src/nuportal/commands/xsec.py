@@ -44,7 +44,7 @@ def cross_sections(portal: str, target: str, mass: float, energies, *, coherent_
         kind = ch.name.split("-")[1]  # coherent | p | n | dis
         key = {"p": "proton", "n": "neutron"}.get(kind, kind)
         nu = np.asarray(ch.sigma_total(energies, mass, False), float)
-        nub = np.asarray(ch.sigma_total(energies, mass, True), float)
+        nub = nu if ch._same_for_antineutrinos() else np.asarray(ch.sigma_total(energies, mass, True), float)
         out[key] = {"nu": nu.tolist(), "nubar": nub.tolist(), "channel": ch.name}
     return out
 

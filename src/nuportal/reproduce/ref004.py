@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nuportal.errors import NuportalInputError
-from nuportal.io import ensure_writable_dir, provenance, write_csv, write_json
+from nuportal.io import ensure_writable_dir, nan_to_none, provenance, write_csv, write_json
 
 __all__ = ["reproduce", "POINTS", "PAPER"]
 
@@ -480,8 +480,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     ledger_files, rows = ledger_outputs(out, conv, st, seed, meta)
     files += ledger_files
     final = [r for r in rows if r["mode"] == "cumulative"][-len(QUANTITIES):]
-    summary["ledger"] = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                          for k, v in r.items()} for r in final]
+    summary["ledger"] = [nan_to_none(r) for r in final]
     write_json(out / "summary.json", summary)
     from nuportal.reproduce.report import write_report
 

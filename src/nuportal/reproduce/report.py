@@ -69,7 +69,7 @@ def _fmt(v) -> str:
 
 def write_report(out, reference: str, title: str, checks: list[Check], meta: dict) -> Path:
     """Write ``out/report.md`` (and ``report.json``): the checks, the figures, settings, seed, version."""
-    from nuportal.io import atomic_path
+    from nuportal.io import atomic_path, nan_to_none
 
     out = Path(out)
     counts = {s: sum(c.status == s for c in checks) for s in ("pass", "fail", "info")}
@@ -91,8 +91,7 @@ def write_report(out, reference: str, title: str, checks: list[Check], meta: dic
     with atomic_path(path) as tmp:
         Path(tmp).write_text("\n".join(lines))
     rows = [{**asdict(c), "ratio": c.ratio, "status": c.status, "tolerance": c.tolerance} for c in checks]
-    rows = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
-            for r in rows]
+    rows = [nan_to_none(r) for r in rows]
     with atomic_path(out / "report.json") as tmp:
         Path(tmp).write_text(json.dumps({"reference": reference, "title": title, "counts": counts,
                                          "checks": rows}, indent=1, default=str, allow_nan=False))

@@ -63,21 +63,16 @@ def _branch(m, y, at: float, upper: bool = False) -> float:
     return max(vals) if upper else min(vals)
 
 
-def _lower_branch(m, y, at: float) -> float:
-    return _branch(m, y, at)
-
-
 def paper_values() -> dict:
     """The paper's value of every quantity (digitised curves from the shipped hnlimits copy)."""
     from nuportal.limits import load_limit
 
     out = {"point_A": 1.0, "point_B": 1.0}
     for flav, key in _LIMITS.items():
-        m, y = load_limit(key)
-        out[f"floor_30MeV_{flav}"] = _lower_branch(m, y, 0.03) * 1e-3  # GeV^-1 -> MeV^-1
-        out[f"max_mass_{flav}"] = float(np.max(m))
-        if flav == "e":
-            out["ceiling_70MeV_e"] = _branch(m, y, 0.07, upper=True) * 1e-3
+        out[f"floor_30MeV_{flav}"] = paper_floor(flav, 0.03)
+        out[f"max_mass_{flav}"] = float(np.max(load_limit(key)[0]))
+    m, y = load_limit(_LIMITS["e"])
+    out["ceiling_70MeV_e"] = _branch(m, y, 0.07, upper=True) * 1e-3  # GeV^-1 -> MeV^-1
     return out
 
 
@@ -86,20 +81,22 @@ def paper_floor(flavour: str, m_GeV: float) -> float:
     from nuportal.limits import load_limit
 
     m, y = load_limit(_LIMITS[flavour])
-    return _lower_branch(m, y, m_GeV) * 1e-3
+    return _branch(m, y, m_GeV) * 1e-3  # GeV^-1 -> MeV^-1
 
 
-def _union_ratio(S, cfg, ev, flavour: str, couplings_mev, sys: float) -> tuple[np.ndarray, np.ndarray]:
-    """(max over samples of S_k / S_UL,k, MC relative error of that sample) at each coupling."""
-    sig = S.signals(ev, cfg, (flavour,), np.asarray(couplings_mev) * 1e3)
-    ratios, errs = [], []
-    for sname in cfg.samples:
-        n, rel = sig[(flavour, "", sname)]
-        ratios.append(n / S.signal_upper_limit(cfg, sname, sys, "dipole"))
-        errs.append(rel)
-    ratios, errs = np.array(ratios), np.array(errs)
-    best = np.argmax(ratios, axis=0)
-    return ratios[best, np.arange(ratios.shape[1])], errs[best, np.arange(ratios.shape[1])]
+def _union_ratios(S, cfg, ev, flavours, couplings_mev, sys: float) -> dict:
+    """{flavour: (max over samples of S_k / S_UL,k, MC relative error of that sample)} at each coupling,
+    from one reweighting of ``ev`` for all ``flavours``."""
+    sig = S.signals(ev, cfg, tuple(flavours), np.asarray(couplings_mev) * 1e3)
+    limits = {k: S.signal_upper_limit(cfg, k, sys, "dipole") for k in cfg.samples}
+    out = {}
+    for f in flavours:
+        ratios = np.array([sig[(f, "", k)][0] / limits[k] for k in cfg.samples])
+        errs = np.array([sig[(f, "", k)][1] for k in cfg.samples])
+        cols = np.arange(ratios.shape[1])
+        best = np.argmax(ratios, axis=0)
+        out[f] = (ratios[best, cols], errs[best, cols])
+    return out
 
 
 def _highest_mass(masses, peaks) -> float:
@@ -122,7 +119,7 @@ def floor(cfg, flavour: str, m_GeV: float, n_events: int, seed: int, sys: float 
     from nuportal.experiments.atmospheric import study as S
 
     ev = S.simulate_mass(cfg, "dipole", m_GeV, n_events, seed) if events is None else events
-    r, _ = _union_ratio(S, cfg, ev, flavour, _COUPLINGS_MEV, sys)
+    r, _ = _union_ratios(S, cfg, ev, (flavour,), _COUPLINGS_MEV, sys)[flavour]
     return float(getattr(excluded_interval(_COUPLINGS_MEV, r, 1.0), edge))
 
 
@@ -136,18 +133,19 @@ def quantities(cfg, n_events: int, seed: int, mass_grid=None, point_events: int 
     out, errs, sims = {}, {}, {}
     for name, (m, d) in POINTS.items():
         sims[m] = S.simulate_mass(cfg, "dipole", m, point_events or n_events, seed)
-        r, e = _union_ratio(S, cfg, sims[m], "e", [d], SYSTEMATIC[f"point_{name}"])
+        r, e = _union_ratios(S, cfg, sims[m], ("e",), [d], SYSTEMATIC[f"point_{name}"])["e"]
         out[f"point_{name}"], errs[f"point_{name}"] = float(r[0]), float(e[0])
-    for f in FLAVOURS:
-        out[f"floor_30MeV_{f}"] = floor(cfg, f, 0.03, n_events, seed, SYSTEMATIC[f"floor_30MeV_{f}"],
-                                        events=sims[0.03])
+    # floors and tips share one systematic setting (SYSTEMATIC): one reweighting serves every flavour
+    floors = _union_ratios(S, cfg, sims[0.03], FLAVOURS, _COUPLINGS_MEV, SYSTEMATIC["floor_30MeV_e"])
+    for f, (r, _) in floors.items():
+        out[f"floor_30MeV_{f}"] = float(excluded_interval(_COUPLINGS_MEV, r, 1.0).low)
     peaks = {f: [] for f in FLAVOURS}
     out["ceiling_70MeV_e"] = floor(cfg, "e", 0.07, n_events, seed, SYSTEMATIC["ceiling_70MeV_e"], edge="high")
     for m in grid:
         ev = S.simulate_mass(cfg, "dipole", float(m), n_events, seed)
-        for f in peaks:
-            peaks[f].append(float(np.max(_union_ratio(S, cfg, ev, f, _COUPLINGS_MEV,
-                                                      SYSTEMATIC[f"max_mass_{f}"])[0])))
+        tips = _union_ratios(S, cfg, ev, FLAVOURS, _COUPLINGS_MEV, SYSTEMATIC["max_mass_e"])
+        for f, (r, _) in tips.items():
+            peaks[f].append(float(np.max(r)))
     for f, p in peaks.items():
         out[f"max_mass_{f}"] = _highest_mass(grid, np.array(p))
     out["_errors"] = errs
