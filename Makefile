@@ -8,7 +8,9 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	# uv (from PyPI) installs the dependencies in ~10 s instead of ~50 s with pip; pip is the fallback
+	( $(BIN)/python -m pip install -q uv 2>/dev/null && \
+	  $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]' ) || \
 	$(BIN)/python -m pip install -q -e '.[test]'
 	# the editable install leaves src/ uncompiled; with PYTHONDONTWRITEBYTECODE set every process (and every
 	# worker) would compile nuportal again: compile it once

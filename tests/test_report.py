@@ -6,7 +6,7 @@ import math
 import pytest
 
 from nuportal.cli import main
-from nuportal.reproduce.report import Check, write_index, write_report
+from nuportal.reproduce.report import Check, write_report
 
 
 def test_check_status():

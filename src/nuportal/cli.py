@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -154,6 +155,12 @@ def reproduce(
     convention: Annotated[str | None, typer.Option(
         help="Convention set (reference 004 only): nuportal (default) | reference-004-authors | FILE.yaml.")]
     = None,
+    executor: Annotated[str, typer.Option(help="Where the scans' masses run: local | dask.")] = "local",
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (default: min(2, CPUs); with --executor dask, a LocalCluster of that size).")]
+    = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (--executor dask).")] = None,
+    dask_cluster: Annotated[Path | None, typer.Option(help="dask-jobqueue cluster file (YAML).")] = None,
 ):
     """Reproduce the figures of a reference paper (PNG + CSV with provenance)."""
     import importlib
@@ -179,9 +186,15 @@ def reproduce(
         from nuportal.commands.atm import _progress_bar
 
         set_default_progress(_progress_bar)
+    from nuportal.commands import executor_scope
+    from nuportal.locking import output_lock
+
+    n_workers = max(1, min(2, os.cpu_count() or 1)) if workers is None else workers
     try:
-        module = importlib.import_module(modules[key])
-        module.reproduce(out, seed=seed, n_background=n_background, quick=quick, **extra)
+        with output_lock(out), executor_scope(executor, n_workers, scheduler, dask_cluster,
+                                              always=workers is not None):
+            module = importlib.import_module(modules[key])
+            module.reproduce(out, seed=seed, n_background=n_background, quick=quick, **extra)
     finally:
         set_default_progress(None)
 

@@ -13,7 +13,6 @@ import math
 import os
 import platform
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -39,10 +38,13 @@ def ensure_writable_dir(path) -> Path:
 
 
 def provenance(config=None, seed: int | None = None, **extra) -> dict:
-    """Metadata recorded in every result file."""
+    """Metadata recorded in every result file: version, seed, configuration and ``extra``.
+
+    No time stamp: the same seed and settings give byte-identical files (the file's own modification
+    time says when it was written).
+    """
     meta = {
         "nuportal_version": __version__,
-        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "seed": seed,

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal.commands import rate_app, reach_app
+from nuportal.commands import CLUSTER_HELP, EXECUTOR_HELP, SCHEDULER_HELP, executor_scope, rate_app, reach_app
 
 _EXP = "Experiment: superk, hyperk, dune, juno (or a YAML study file)."
 _PORTAL = "Portal: dipole | mixing."
@@ -66,17 +66,22 @@ def reach_atm(
     = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     n_events: Annotated[int | None, typer.Option(help="Initial Monte Carlo events per mass.")] = None,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (local pool, or a Dask LocalCluster).")] = 1,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
     convention: Annotated[str | None, typer.Option(help=_CONV)] = None,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    dask_cluster: Annotated[Path | None, typer.Option(help=CLUSTER_HELP)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ):
     """Excluded coupling interval at each mass (CSV + PNG); resumes an interrupted scan."""
     from nuportal.experiments.atmospheric.reach import reach
 
-    bar = _progress_bar()
-    path = reach(_with_convention(experiment, convention), portal, flavor, out, masses=masses,
-                 couplings=couplings, seed=seed,
-                       n_events=n_events, workers=workers, oscillations=oscillations, progress=bar)
+    study = _with_convention(experiment, convention)
+    with executor_scope(executor, workers, scheduler, dask_cluster):
+        path = reach(study, portal, flavor, out, masses=masses, couplings=couplings, seed=seed,
+                     n_events=n_events, workers=workers, oscillations=oscillations,
+                     progress=None if quiet else _progress_bar())
     typer.echo(f"wrote {path}")
 
 
@@ -91,8 +96,14 @@ def _with_convention(experiment: str, convention: str | None):
 
 
 def _progress_bar(label: str = "scan"):
-    """A tqdm bar over masses (done / total, rate, ETA), drawn on stderr."""
+    """A tqdm bar over masses (done / total, rate, ETA), drawn on stderr; None when stderr is not a
+    terminal (logs and CI stay clean)."""
+    import sys
+
     from tqdm import tqdm
+
+    if not sys.stderr.isatty():
+        return None
 
     state = {}
 

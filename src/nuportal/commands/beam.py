@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal.commands import rate_app, reach_app
+from nuportal.commands import CLUSTER_HELP, EXECUTOR_HELP, SCHEDULER_HELP, executor_scope, rate_app, reach_app
 from nuportal.errors import NuportalInputError
 
 _EXP = "Experiment: nd280 | nd280-upgrade (or a YAML study file)."
@@ -119,22 +119,17 @@ def reach_beam(
     n_events: Annotated[
         int | None, typer.Option(help="Initial Monte Carlo events per mass and mode.")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (local pool, or a Dask LocalCluster).")] = 1,
+    executor: Annotated[str, typer.Option(help=EXECUTOR_HELP)] = "local",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    dask_cluster: Annotated[Path | None, typer.Option(help=CLUSTER_HELP)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ):
     """Excluded (or reachable) coupling interval at each mass, FHC + RHC (CSV + PNG); resumes a scan."""
     from nuportal.commands.atm import _progress_bar
     from nuportal.experiments.accelerator.reach import reach
 
-    path = reach(
-        experiment,
-        portal,
-        flavor,
-        out,
-        masses=masses,
-        couplings=couplings,
-        seed=seed,
-        n_events=n_events,
-        workers=workers,
-        progress=_progress_bar(),
-    )
+    with executor_scope(executor, workers, scheduler, dask_cluster):
+        path = reach(experiment, portal, flavor, out, masses=masses, couplings=couplings, seed=seed,
+                     n_events=n_events, workers=workers, progress=None if quiet else _progress_bar())
     typer.echo(f"wrote {path}")

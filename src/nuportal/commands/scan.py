@@ -76,7 +76,7 @@ def scan(
     import numpy as np
 
     from nuportal.errors import require_range
-    from nuportal.io import ensure_writable_dir, provenance, write_csv
+    from nuportal.io import ensure_writable_dir
     from nuportal.search import peaks
 
     if (resolution is None) == (resolution_csv is None):
@@ -84,7 +84,21 @@ def scan(
     require_range("--toys", toys, 0, np.inf, high_open=True)
     sigma = resolution if resolution_csv is None else peaks.read_resolution_csv(resolution_csv)
     spec = peaks.read_spectrum_csv(spectrum)
+    from nuportal.locking import output_lock
+
     ensure_writable_dir(out)
+    with output_lock(out):
+        _scan_and_write(spec, sigma, step, k, method, cl, significance, background_correlation, mass_range,
+                        out, toys, seed, json_out, spectrum, resolution, resolution_csv)
+
+
+def _scan_and_write(spec, sigma, step, k, method, cl, significance, background_correlation, mass_range,
+                    out, toys, seed, json_out, spectrum, resolution, resolution_csv):
+    import numpy as np
+
+    from nuportal.io import provenance, write_csv
+    from nuportal.search import peaks
+
     result = peaks.scan_peaks(spec, step=_parse_step(step), resolution=sigma, k=k, method=method, cl=cl,
                               significance=significance, background_correlation=background_correlation,
                               mass_range=_parse_range(mass_range))

@@ -20,6 +20,7 @@ from nuportal.io import (  # noqa: E402
     write_csv,
 )
 from nuportal.limits import limits_for  # noqa: E402
+from nuportal.locking import locks_output
 from nuportal.plotting import plot_curves, plot_existing_limits  # noqa: E402
 
 __all__ = ["reach_command", "write_reach_csvs", "plot_reach", "save_figure", "EXPERIMENT"]
@@ -76,6 +77,7 @@ def plot_reach(ax, study: Study, kind: str = "U2_e_median_exclusion", limits: bo
     ax.grid(alpha=0.3, which="both")
 
 
+@locks_output
 def reach_command(out: Path, scenario: str, config_file, seed: int, n_background,
                   veto_model, k_window, veto_acceptance=None) -> list[Path]:
     """Implementation of ``nuportal reach na62-k2pi0eN``."""

@@ -74,8 +74,8 @@ def write_report(out, reference: str, title: str, checks: list[Check], meta: dic
     out = Path(out)
     counts = {s: sum(c.status == s for c in checks) for s in ("pass", "fail", "info")}
     lines = [f"# Reference {reference}: {title}", "",
-             f"nuportal {meta.get('nuportal_version', '?')}, seed {meta.get('seed')}, "
-             f"{meta.get('created_utc', '')}; {counts['pass']} pass, {counts['fail']} fail, "
+             f"nuportal {meta.get('nuportal_version', '?')}, seed {meta.get('seed')}; "
+             f"{counts['pass']} pass, {counts['fail']} fail, "
              f"{counts['info']} informational.", "",
              "| quantity | paper | nuportal | ratio | MC error | tolerance | status | why |",
              "|---|---|---|---|---|---|---|---|"]

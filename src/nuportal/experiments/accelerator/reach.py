@@ -17,6 +17,7 @@ from nuportal.errors import NuportalInputError
 from nuportal.experiments.accelerator import study as S
 from nuportal.experiments.atmospheric.reach import validate_scan_options
 from nuportal.io import ensure_writable_dir, provenance, write_csv
+from nuportal.locking import locks_output
 from nuportal.scan.runner import run_mass_scan
 
 __all__ = ["reach", "scan_study", "reach_path"]
@@ -40,6 +41,7 @@ def _validate(cfg, portal, flavour, workers, n_events, masses, couplings):
     return m, c
 
 
+@locks_output
 def scan_study(
     experiment,
     portal: str,

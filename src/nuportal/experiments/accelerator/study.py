@@ -116,9 +116,9 @@ def _check_mass(cfg: BeamStudyConfig, mass: float) -> None:
 
 def _rng(seed: int, mass: float, mode: str, portal: str, part: int) -> np.random.Generator:
     """Per-(mass, mode) stream: the same seed gives the same events in any process or order."""
-    return np.random.default_rng(
-        [int(seed), int(round(mass * 1e9)), ("fhc", "rhc").index(mode), PORTALS.index(portal), int(part), 3]
-    )
+    from nuportal.scan.executors import mass_stream
+
+    return mass_stream(seed, mass, ("fhc", "rhc").index(mode), PORTALS.index(portal), part, 3)
 
 
 def simulate_mode(

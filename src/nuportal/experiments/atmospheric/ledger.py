@@ -197,23 +197,13 @@ def ledger(convention="reference-004-authors", *, experiment="superk", n_events:
 
 
 def _map(jobs, workers: int, progress):
-    """Results of :func:`quantities` for each job, in order, in-process or in a process pool."""
-    if workers <= 1:
-        out = []
-        for k, job in enumerate(jobs):
-            out.append(_quantities_job(job))
-            if progress is not None:
-                progress(k + 1, len(jobs))
-        return out
-    from nuportal.scan.runner import discard_pool, shared_pool
+    """Results of :func:`quantities` for each job, in order, on the installed executor (or in-process /
+    the local pool, by ``workers``)."""
+    from nuportal.scan.executors import executor_for
 
-    out = []
-    try:
-        for k, res in enumerate(shared_pool(workers).map(_quantities_job, jobs)):
-            out.append(res)
-            if progress is not None:
-                progress(k + 1, len(jobs))
-    except BaseException:
-        discard_pool(workers)
-        raise
+    out: list = [None] * len(jobs)
+    for n, (k, res) in enumerate(executor_for(workers).run(_quantities_job, list(jobs)), start=1):
+        out[k] = res
+        if progress is not None:
+            progress(n, len(jobs))
     return out

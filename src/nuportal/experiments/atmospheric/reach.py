@@ -16,6 +16,7 @@ from nuportal import __version__
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.atmospheric import study as S
 from nuportal.io import ensure_writable_dir, provenance, write_csv
+from nuportal.locking import locks_output
 from nuportal.scan.runner import run_mass_scan
 
 __all__ = ["parse_grid", "reach", "reach_columns", "scan_study", "validate_scan_options"]
@@ -69,6 +70,7 @@ def validate_scan_options(grid: dict, portal: str, workers: int, n_events, masse
     return m, c
 
 
+@locks_output
 def scan_study(experiment, portal: str, flavours, out, *, masses: str | None = None,
                couplings: str | None = None, seed: int = 1, n_events: int | None = None, workers: int = 1,
                oscillations="on", channel_scales: dict | None = None, progress=None,

@@ -114,7 +114,9 @@ def engine_inputs(cfg: AtmStudyConfig, portal: str, oscillate: bool = True):
 
 def _rng(seed: int, mass: float, portal: str, part: int) -> np.random.Generator:
     """Per-mass stream: the same (seed, mass) gives the same events in any process or order."""
-    return np.random.default_rng([int(seed), int(round(mass * 1e9)), PORTALS.index(portal), int(part)])
+    from nuportal.scan.executors import mass_stream
+
+    return mass_stream(seed, mass, PORTALS.index(portal), part)
 
 
 def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, seed: int,
