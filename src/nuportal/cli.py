@@ -40,29 +40,51 @@ def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    allow_large: Annotated[bool, typer.Option(
+        "--allow-large", help="Lift the limits on work (events, grid points, toys; see README).")] = False,
 ):
     """nuportal: heavy-neutral-lepton production, decays and experimental reach."""
+    from nuportal.budget import set_allow_large
+
+    set_allow_large(allow_large)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
 def parse_mass_spec(spec: str) -> np.ndarray:
-    """'0.135' -> [0.135]; 'lo:hi:n' -> n evenly spaced masses from lo to hi (GeV)."""
+    """'0.135' -> [0.135]; 'lo:hi:n' -> n evenly spaced masses from lo to hi (GeV).
+
+    ``lo:hi:1`` is accepted only with lo = hi (a one-point range); n >= 2 needs lo < hi.
+    """
+    from nuportal.budget import check_work
+
     parts = spec.split(":")
     try:
         if len(parts) == 1:
             return np.array([float(parts[0])])
         if len(parts) == 3:
             lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1:
-                raise NuportalInputError(f"number of masses n = {n} is outside the allowed range "
-                                         "[1, inf) in --mass lo:hi:n")
-            return np.linspace(lo, hi, n)
-    except NuportalInputError:
-        raise
+        else:
+            raise ValueError
     except ValueError:
-        pass
-    raise NuportalInputError(f"--mass {spec!r} is malformed; use a number or lo:hi:n (GeV)")
+        raise NuportalInputError(f"--mass {spec!r} is malformed; use a number or lo:hi:n (GeV)") from None
+    if n < 1:
+        raise NuportalInputError(
+            f"number of masses n = {n} is outside the allowed range [1, inf) in --mass lo:hi:n")
+    check_work("number of masses n in --mass lo:hi:n", n, "mass_points")
+    _check_range_ends("--mass", lo, hi, n)
+    return np.linspace(lo, hi, n)
+
+
+def _check_range_ends(option: str, lo: float, hi: float, n: int) -> None:
+    """lo, hi finite; lo < hi when n >= 2; lo == hi when n == 1 (a one-point range)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise NuportalInputError(f"{option} ends {lo:g}:{hi:g} are outside the allowed range (finite values)")
+    if n >= 2 and not hi > lo:
+        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:{n} needs lo < hi for n >= 2 points")
+    if n == 1 and hi != lo:
+        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:1 is a one-point range with lo != hi; "
+                                 f"give lo:lo:1 (or just lo) for one point, or n >= 2")
 
 
 @app.command()
@@ -143,7 +165,7 @@ def _reference_modules() -> dict[str, str]:
 def reproduce(
     reference: Annotated[str, typer.Argument(help="Reference paper number, e.g. 000.")],
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_background: Annotated[int | None, typer.Option(
         help="Generated radiative decays for reference 000 (default: from the configuration).")] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Reduced Monte Carlo statistics (smoke runs).")]
@@ -175,6 +197,9 @@ def reproduce(
         raise NuportalInputError(f"--convention applies to reference 004 only, not {key}")
     if quick and full:
         raise NuportalInputError("--quick and --full exclude each other")
+    from nuportal.budget import check_work
+
+    check_work("--n-background", n_background, "mc_events" if key in ("003", "004") else "radiative_decays")
     extra = {} if convention is None else {"convention": convention}
     if full:
         extra["full"] = True
@@ -222,7 +247,8 @@ def main(argv=None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except NuportalInputError as exc:
-        print(f"nuportal: error: {exc}", file=sys.stderr)
+        text = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip(" ^"))
+        print(f"nuportal: error: {text}", file=sys.stderr)
         return 2
     except typer.Exit as exc:
         return exc.exit_code

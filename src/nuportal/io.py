@@ -20,7 +20,8 @@ import numpy as np
 from nuportal import __version__
 from nuportal.errors import NuportalInputError
 
-__all__ = ["provenance", "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir",
+__all__ = ["check_output_file", "provenance",
+           "write_csv", "read_csv", "write_json", "atomic_write_bytes", "ensure_writable_dir",
            "save_figure", "figure_metadata", "atomic_path", "nan_to_none"]
 
 
@@ -34,6 +35,28 @@ def ensure_writable_dir(path) -> Path:
     except OSError as exc:
         raise NuportalInputError(
             f"output folder {path} is not writable: {exc.strerror or exc}") from None
+    return path
+
+
+def check_output_file(path, suffixes: tuple[str, ...], option: str = "--events-out") -> Path:
+    """Check before any work that ``path`` can be written: an allowed suffix, not a folder, not a lock
+    or resume file, and a writable parent folder (created if missing)."""
+    path = Path(path)
+    if path.is_dir():
+        raise NuportalInputError(f"{option} {path} is a directory; give a file name ending in "
+                                 f"{' or '.join(suffixes)}")
+    if not str(path).endswith(suffixes):
+        raise NuportalInputError(f"{option} {path}: the file must end in {' or '.join(suffixes)}")
+    if path.name == ".nuportal.lock" or path.name.endswith(".partial.jsonl"):
+        raise NuportalInputError(f"{option} {path} is another run's lock or resume file")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".nuportal-probe-"):
+            pass
+    except OSError as exc:
+        raise NuportalInputError(f"{option} {path}: folder {parent} is not writable: "
+                                 f"{exc.strerror or exc}") from None
     return path
 
 

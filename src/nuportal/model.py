@@ -45,6 +45,10 @@ class HNL:
     def __post_init__(self) -> None:
         require_range("HNL mass [GeV]", self.mass, 0.0, np.inf, low_open=True, high_open=True)
         object.__setattr__(self, "U2", self._flavour_dict("|U|^2", self.U2, 1.0))
+        if sum(self.U2.values()) > 1.0:
+            raise NuportalInputError(
+                f"sum |U_e|^2 + |U_mu|^2 + |U_tau|^2 = {sum(self.U2.values()):g} is outside the allowed "
+                "range [0, 1] (unitarity of the mixing matrix)")
         object.__setattr__(self, "d", self._flavour_dict("dipole d [GeV^-1]", self.d, np.inf))
         require_range("extra invisible width [GeV]", self.extra_invisible_width, 0.0, np.inf)
 

@@ -32,7 +32,7 @@ def rate_atm(
     flavor: Annotated[str, typer.Option(help=_FLAVOUR)] = "e",
     mass: Annotated[float, typer.Option(help="HNL mass in GeV.")] = 0.03,
     coupling: Annotated[float, typer.Option(help="Dipole d in MeV^-1, or mixing |U|^2.")] = 2e-10,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_events: Annotated[int | None, typer.Option(help="Monte Carlo events (default: config).")] = None,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",
     convention: Annotated[str | None, typer.Option(help=_CONV)] = None,
@@ -48,8 +48,10 @@ def rate_atm(
     if json_out:
         typer.echo(json.dumps(res, indent=1, allow_nan=False))
         return
+    err = "no MC event contributes" if res["mc_rel_error"] is None else \
+        f"MC relative error {res['mc_rel_error']:.2%}"
     typer.echo(f"{res['experiment']} {res['sample']}: {res['events']:.4g} expected HNL decays "
-               f"(MC relative error {res['mc_rel_error']:.2%}); excluded at {res['cl']:.0%} CL "
+               f"({err}); excluded at {res['cl']:.0%} CL "
                f"above {res['signal_upper_limit']:.4g} events")
 
 
@@ -64,7 +66,7 @@ def reach_atm(
     couplings: Annotated[str | None, typer.Option(
         help="Couplings lo:hi:n, log-spaced (dipole MeV^-1, mixing |U|^2; default: the portal's grid).")]
     = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_events: Annotated[int | None, typer.Option(help="Initial Monte Carlo events per mass.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (local pool, or a Dask LocalCluster).")] = 1,
     oscillations: Annotated[str, typer.Option(help="Oscillations in the Earth: on | off.")] = "on",

@@ -69,7 +69,7 @@ def rate_beam(
             help="Dipole d in GeV^-1 (bare number) or with its unit (1e-6/GeV, 1e-9/MeV); mixing |U|^2."
         ),
     ] = "1e-6",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_events: Annotated[
         int | None, typer.Option(help="Monte Carlo events per mode (default: config).")
     ] = None,
@@ -115,7 +115,7 @@ def reach_beam(
     couplings: Annotated[
         str | None, typer.Option(help="Couplings lo:hi:n, log-spaced, in GeV^-1 (dipole) or |U|^2 (mixing).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_events: Annotated[
         int | None, typer.Option(help="Initial Monte Carlo events per mass and mode.")
     ] = None,

@@ -23,16 +23,22 @@ def register(app: typer.Typer) -> None:
 
 
 def _count(name: str, value: float | None) -> int:
-    """Check an observed count of a Poisson method: present, integer, >= 0."""
+    """Check an observed count of a Poisson method: present, finite, integer, >= 0, within the work limit
+    of a Neyman construction."""
+    import math
+
+    from nuportal.budget import check_work
+
     if value is None:
         raise NuportalInputError(f"{name} is required for this method")
-    if value < 0 or value != int(value):
+    if not math.isfinite(value) or value < 0 or value != int(value):
         raise NuportalInputError(f"{name} = {value:g} must be an integer count in [0, inf)")
+    check_work(name, value, "poisson_count")
     return int(value)
 
 
 def _compute(method, observed, background, background_sigma, cl, expected, sys, efficiency,
-             efficiency_sigma, sideband, tau, unbounded, z):
+             efficiency_sigma, sideband, tau, unbounded, z, scale_factor=False):
     """Call the library for ``method``; return (Interval, echoed inputs)."""
     from nuportal.stats import intervals
 
@@ -48,12 +54,15 @@ def _compute(method, observed, background, background_sigma, cl, expected, sys, 
         res = intervals.rolke_lopez(
             n, background, background_sigma, cl, efficiency=efficiency, sigma_eff=efficiency_sigma,
             sideband=None if sideband is None else _count("--sideband", sideband), tau=tau,
-            bounded=not unbounded)
+            bounded=not unbounded, efficiency_scale_factor=scale_factor)
         return res, {"observed": n, "background": background, "background_sigma": background_sigma,
                      "efficiency": efficiency, "efficiency_sigma": efficiency_sigma,
                      "sideband": sideband, "tau": tau, "bounded": not unbounded}
     if background is None:
         raise NuportalInputError(f"--method {method} needs --background")
+    from nuportal.budget import check_work
+
+    check_work("--background", background, "poisson_count")
     fn = intervals.feldman_cousins if method == "feldman-cousins" else intervals.cls_upper_limit
     return fn(n, background, cl), {"observed": n, "background": background}
 
@@ -73,6 +82,10 @@ def limit(
         help="Override the one-sided quantile of gaussian-rate (the paper's numbers use 1.65).")] = None,
     efficiency: Annotated[float, typer.Option(help="Signal efficiency (rolke-lopez).")] = 1.0,
     efficiency_sigma: Annotated[float, typer.Option(help="Gaussian efficiency uncertainty.")] = 0.0,
+    efficiency_scale_factor: Annotated[bool, typer.Option(
+        "--efficiency-scale-factor",
+        help="Read --efficiency as a signal scale factor, which may exceed 1 (default: an efficiency in "
+        "(0, 1]).")] = False,
     sideband: Annotated[float | None, typer.Option(help="Side-band count (rolke-lopez).")] = None,
     tau: Annotated[float | None, typer.Option(help="Side-band / signal-region ratio.")] = None,
     unbounded: Annotated[bool, typer.Option(
@@ -84,7 +97,8 @@ def limit(
         raise NuportalInputError(f"--method {method!r} is not one of {', '.join(METHODS)}")
     cl = (0.9 if method in _TWO_SIDED else 0.95) if cl is None else cl
     res, inputs = _compute(method, observed, background, background_sigma, cl, expected, sys,
-                           efficiency, efficiency_sigma, sideband, tau, unbounded, z)
+                           efficiency, efficiency_sigma, sideband, tau, unbounded, z,
+                           scale_factor=efficiency_scale_factor)
     out = {"method": method, "statistic": res.method, "cl": cl, **inputs,
            "signal_upper_limit": float(res.upper)}
     if method in _TWO_SIDED:

@@ -19,7 +19,7 @@ def reach_na62(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     scenario: Annotated[str, typer.Option(help="Scenario name or 'all'.")] = "all",
     config: Annotated[Path | None, typer.Option(help="User YAML configuration file.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     n_background: Annotated[int | None, typer.Option(
         help="Generated radiative decays (default: from the configuration).")] = None,
     veto_model: Annotated[str | None, typer.Option(

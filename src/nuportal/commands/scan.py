@@ -69,7 +69,7 @@ def scan(
     mass_range: Annotated[str | None, typer.Option(help="lo:hi in GeV (default: spectrum range).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     toys: Annotated[int, typer.Option(help="Background-only toys for the global p-value (0: none).")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed of the toys.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the toys.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ):
     """Scan a binned mass spectrum for peaks: per-mass intervals, local and global significance."""
@@ -82,6 +82,9 @@ def scan(
     if (resolution is None) == (resolution_csv is None):
         raise NuportalInputError("give exactly one of --resolution (GeV) and --resolution-csv")
     require_range("--toys", toys, 0, np.inf, high_open=True)
+    from nuportal.budget import check_work
+
+    check_work("--toys", toys, "toys")
     sigma = resolution if resolution_csv is None else peaks.read_resolution_csv(resolution_csv)
     spec = peaks.read_spectrum_csv(spectrum)
     from nuportal.locking import output_lock

@@ -36,7 +36,7 @@ def tag(
         help="K+ decays in the fiducial volume for --yield (default: the 2022 sample, 5e12).")] = None,
     config: Annotated[Path | None, typer.Option(help="User YAML configuration (na62_nutag format).")]
     = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the acceptance Monte Carlo.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the acceptance Monte Carlo.")] = 1,
     n_mc: Annotated[int, typer.Option(help="Monte Carlo K+ -> mu+ nu decays for --yield.")] = 200_000,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
@@ -52,7 +52,10 @@ def tag(
 
         nk = cfg.reference.n_kaon_decays if n_kaon_decays is None else n_kaon_decays
         require_range("--n-kaon-decays", nk, 0.0, np.inf)
-        require_range("--n-mc", n_mc, 1, 1e8)
+        from nuportal.budget import check_work
+
+        require_range("--n-mc", n_mc, 1, np.inf, high_open=True)
+        check_work("--n-mc", n_mc, "tag_mc")
         est = expected_yield(nk, cfg, np.random.default_rng(seed), n_mc=n_mc)
         _print({"n_kaon_decays": float(nk), "N_tagged": float(est.n_tagged), "BR_K_mu2": est.br,
                 "A_geo": est.acceptance, "P_int_mean": est.p_int_accepted,

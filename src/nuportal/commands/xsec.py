@@ -39,6 +39,10 @@ def cross_sections(portal: str, target: str, mass: float, energies, *, coherent_
     from nuportal.production.upscattering import channels
 
     require_range("--mass [GeV]", mass, 0.0, 1e3, low_open=True)
+    if np.any(np.asarray(energies) <= mass):
+        raise NuportalInputError(
+            f"--energy {np.min(energies):g} GeV is outside the allowed range (m_N, 1e5] = ({mass:g}, 1e5] "
+            "GeV: below the threshold of producing the HNL")
     out = {}
     for ch in channels(portal, target, coherent_m4_sign=coherent_m4_sign):
         kind = ch.name.split("-")[1]  # coherent | p | n | dis

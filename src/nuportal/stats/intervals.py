@@ -335,7 +335,7 @@ def _rolke_limits(m: _RolkeModel, dchi2: float, bounded: bool):
 
 
 def rolke_lopez(n_obs, b=None, sigma_b=0.0, cl=0.9, *, efficiency=1.0, sigma_eff=0.0,
-                sideband=None, tau=None, bounded=True) -> Interval:
+                sideband=None, tau=None, bounded=True, efficiency_scale_factor=False) -> Interval:
     r"""Rolke-Lopez-Conrad profile-likelihood interval on a Poisson signal rate.
 
     Model (RLC Eqs. (1)-(3); TRolke models 2-5, 7): ``n_obs ~ Poisson(e mu + b)`` with the
@@ -364,7 +364,10 @@ def rolke_lopez(n_obs, b=None, sigma_b=0.0, cl=0.9, *, efficiency=1.0, sigma_eff
     cl : float, optional
         Confidence level in (0, 1) (default 0.9).
     efficiency, sigma_eff : float, optional
-        Signal efficiency (``> 0``) and its Gaussian uncertainty (``>= 0``).
+        Signal efficiency in (0, 1] and its Gaussian uncertainty (``>= 0``).
+    efficiency_scale_factor : bool, optional
+        Read ``efficiency`` as a scale factor on the signal (e.g. luminosity x efficiency relative to a
+        reference), which may exceed 1; then only ``> 0`` is required.
     sideband, tau : int, float, optional
         Side-band count and ratio (side band / signal region) of the Poisson background model.
     bounded : bool, optional
@@ -375,7 +378,8 @@ def rolke_lopez(n_obs, b=None, sigma_b=0.0, cl=0.9, *, efficiency=1.0, sigma_eff
     Interval
         Limits on the signal rate ``mu`` before efficiency (expected signal = ``e mu``).
     """
-    m, cl = _rolke_model(n_obs, b, sigma_b, cl, efficiency, sigma_eff, sideband, tau)
+    m, cl = _rolke_model(n_obs, b, sigma_b, cl, efficiency, sigma_eff, sideband, tau,
+                             efficiency_scale_factor)
     dchi2 = float(special.chdtri(1.0, 1.0 - cl))
     limits = _rolke_limits(m, dchi2, bounded)
     while limits is None:  # unbounded only (bounded sets always contain mu = 0 or mu_hat)
@@ -385,12 +389,15 @@ def rolke_lopez(n_obs, b=None, sigma_b=0.0, cl=0.9, *, efficiency=1.0, sigma_eff
     return Interval(float(limits[0]), float(limits[1]), cl, name)
 
 
-def _rolke_model(n_obs, b, sigma_b, cl, efficiency, sigma_eff, sideband, tau):
+def _rolke_model(n_obs, b, sigma_b, cl, efficiency, sigma_eff, sideband, tau, efficiency_scale_factor=False):
     """Validate :func:`rolke_lopez` inputs; return the internal model and ``cl``."""
     x = float(_check_count("n_obs (observed events)", _scalar("n_obs", n_obs)))
     cl = float(check_cl(_scalar("cl", cl)))
-    require_range("efficiency", _scalar("efficiency", efficiency), 0.0, np.inf, low_open=True,
-                  high_open=True)
+    if efficiency_scale_factor:
+        require_range("efficiency (scale factor)", _scalar("efficiency", efficiency), 0.0, np.inf,
+                      low_open=True, high_open=True)
+    else:
+        require_range("efficiency", _scalar("efficiency", efficiency), 0.0, 1.0, low_open=True)
     require_range("sigma_eff (efficiency uncertainty)", _scalar("sigma_eff", sigma_eff), 0.0, np.inf,
                   high_open=True)
     v = float(sigma_eff) ** 2

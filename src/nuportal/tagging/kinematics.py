@@ -29,8 +29,8 @@ def energy(p, m):
 
 
 def _check_pair(p_kaon, p_muon):
-    require_range("p_kaon (GeV/c)", p_kaon, 0.0, np.inf, low_open=True)
-    require_range("p_muon (GeV/c)", p_muon, 0.0, np.inf, low_open=True)
+    require_range("p_kaon (GeV/c)", p_kaon, 0.0, np.inf, low_open=True, high_open=True)
+    require_range("p_muon (GeV/c)", p_muon, 0.0, np.inf, low_open=True, high_open=True)
     pk, pm = np.broadcast_arrays(np.asarray(p_kaon, float), np.asarray(p_muon, float))
     if np.any(pm >= pk):
         bad = pm[pm >= pk].flat[0]
@@ -161,14 +161,17 @@ def two_body_muon_momentum_range(p_kaon):
 
 
 def max_muon_angle(p_kaon):
-    """Largest muon lab angle (rad) in K+ -> mu+ nu: sin theta_max = p* / (m_mu beta_K gamma_K).
+    """Largest lab angle (rad) of the mu+ of K+ -> mu+ nu for a kaon of momentum ``p_kaon`` (GeV/c).
 
-    Valid when the kaon is faster than the muon in the kaon frame (p_K > m_K p*/m_mu ~ 0.96 GeV/c).
+    sin(theta_max) = (p*/m_mu) / (p_K/m_K) with p* = (m_K^2 - m_mu^2) / (2 m_K) = 0.2355 GeV/c; below
+    p_K = p* m_K / m_mu = 1.10 GeV/c the muon can go backwards and theta_max = pi. No K+ decay to a mu+
+    gives a wider angle, since a massive partner only lowers p*. Vectorised over ``p_kaon``.
     """
-    require_range("p_kaon (GeV/c)", p_kaon, 0.97, np.inf)
-    mk, mm = mass("K+"), mass("mu")
-    p_star = (mk**2 - mm**2) / (2.0 * mk)
-    return np.arcsin(np.minimum(p_star * mk / (mm * np.asarray(p_kaon, float)), 1.0))
+    require_range("p_kaon (GeV/c)", p_kaon, 0.0, np.inf, low_open=True, high_open=True)
+    m_k, m_mu = mass("K+"), mass("mu")
+    p_star = (m_k**2 - m_mu**2) / (2.0 * m_k)
+    ratio = p_star * m_k / (m_mu * np.asarray(p_kaon, float))
+    return np.where(ratio < 1.0, np.arcsin(np.minimum(ratio, 1.0)), np.pi)
 
 
 def two_body_muon_momentum(p_kaon, theta_mu):
@@ -207,6 +210,10 @@ def muon_mip_energy(column_density_g_cm2, dedx_min_MeV_cm2_g):
     return np.asarray(column_density_g_cm2, float) * np.asarray(dedx_min_MeV_cm2_g, float) * 1e-3
 
 
+#: Measured angles are accepted up to this factor times the two-body maximum (angular resolution).
+MAX_ANGLE_SLACK = 1.05
+
+
 def tag_event(p_kaon: float, p_muon: float, theta_mu=None, vertex_z_m=None,
               z_plane_m: float = 241.1) -> dict:
     """Everything the tag gives for one K+ -> mu+ nu candidate (kaon along z, vertex on the axis).
@@ -219,6 +226,13 @@ def tag_event(p_kaon: float, p_muon: float, theta_mu=None, vertex_z_m=None,
         theta, m2, source = float(muon_angle_from_m2(p_kaon, p_muon, 0.0)), 0.0, "two-body (m2_miss = 0)"
     else:
         theta, source = float(theta_mu), "measured"
+        top = float(max_muon_angle(p_kaon))
+        if not 0.0 <= theta <= MAX_ANGLE_SLACK * top:
+            hi = 1e3 * MAX_ANGLE_SLACK * top
+            raise NuportalInputError(
+                f"theta_mu = {1e3 * theta:g} mrad is outside the allowed range [0, {hi:.4g}] mrad: the "
+                f"kinematic maximum of K+ -> mu+ nu at p_K = {p_kaon:g} GeV/c is {1e3 * top:.4g} mrad "
+                f"(+{MAX_ANGLE_SLACK - 1:.0%} for the angular resolution)")
         m2 = float(m2_miss_from_angle(p_kaon, p_muon, theta))
     theta_nu = float(neutrino_angle(p_kaon, p_muon, theta))
     out = {"p_kaon_GeV": float(p_kaon), "p_muon_GeV": float(p_muon), "E_nu_GeV": e_nu,

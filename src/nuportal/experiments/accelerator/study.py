@@ -374,9 +374,13 @@ def point_rate(
     all modes together) or a ``.parquet`` file (the coupling-independent weighted events; with several
     modes, one file per mode, ``<stem>_<mode>.parquet``).
     """
+    from nuportal.experiments.atmospheric.reach import check_n_events
+    from nuportal.io import check_output_file
+
     cfg = study_config(experiment)
-    if events_out is not None and not str(events_out).endswith((".hepmc3", ".parquet")):
-        raise NuportalInputError(f"--events-out {events_out}: the file must end in .hepmc3 or .parquet")
+    if events_out is not None:
+        check_output_file(events_out, (".hepmc3", ".parquet"))
+    check_n_events(n_events)
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
     _check_choice("mode", mode, (*cfg.modes, "both"))

@@ -22,8 +22,14 @@ from nuportal.scan.runner import run_mass_scan
 __all__ = ["parse_grid", "reach", "reach_columns", "scan_study", "validate_scan_options"]
 
 
-def parse_grid(spec: str | None, default: tuple[float, float, int], name: str) -> np.ndarray:
-    """'lo:hi:n' -> n log-spaced values (lo, hi > 0); None -> the default grid."""
+def parse_grid(spec: str | None, default: tuple[float, float, int], name: str,
+               kind: str = "scan_masses") -> np.ndarray:
+    """'lo:hi:n' -> n log-spaced values (0 < lo < hi < inf; lo = hi for n = 1); None -> the default grid.
+
+    ``kind`` names the work limit on n (:data:`nuportal.budget.LIMITS`).
+    """
+    from nuportal.budget import check_work
+
     if spec is None:
         lo, hi, n = default
     else:
@@ -35,6 +41,10 @@ def parse_grid(spec: str | None, default: tuple[float, float, int], name: str) -
     if not (lo > 0 and hi >= lo and n >= 1 and np.isfinite(hi)) or (n >= 2 and not hi > lo):
         raise NuportalInputError(f"{name} {lo:g}:{hi:g}:{n} is outside the allowed range: need 0 < lo <= hi "
                                  "< inf, n >= 1, and lo < hi when n >= 2")
+    if n == 1 and hi != lo:
+        raise NuportalInputError(f"{name} {lo:g}:{hi:g}:1 is a one-point range with lo != hi; give lo:lo:1 "
+                                 "for one point, or n >= 2")
+    check_work(f"{name} n", n, kind)
     return np.geomspace(lo, hi, n)
 
 
@@ -51,17 +61,31 @@ def _validate(cfg, portal, flavours, workers, n_events, masses, couplings):
     S._check_choice("portal", portal, S.PORTALS)
     for f in flavours:
         S._check_choice("flavour", f, tuple(S.FLAVOURS))
-    return validate_scan_options(S.DEFAULT_GRIDS[portal], portal, workers, n_events, masses, couplings)
+    m, c = validate_scan_options(S.DEFAULT_GRIDS[portal], portal, workers, n_events, masses, couplings)
+    top = S.max_mass(cfg)
+    if m[-1] >= top:
+        raise NuportalInputError(
+            f"--masses upper end {m[-1]:g} GeV is outside the allowed range (0, {top:.4g}) GeV: the "
+            "atmospheric flux cannot produce heavier HNLs")
+    return m, c
+
+
+def check_n_events(n_events: int | None) -> None:
+    """--n-events: at least 1000, at most the work limit (:data:`nuportal.budget.LIMITS`)."""
+    from nuportal.budget import check_work
+
+    if n_events is not None and n_events < 1000:
+        raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
+    check_work("--n-events", n_events, "mc_events")
 
 
 def validate_scan_options(grid: dict, portal: str, workers: int, n_events, masses, couplings):
     """(masses, couplings) grids of a scan, with --workers and --n-events checked (shared by the studies)."""
     if workers < 1:
         raise NuportalInputError(f"--workers = {workers} is outside the allowed range [1, inf)")
-    if n_events is not None and n_events < 1000:
-        raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
+    check_n_events(n_events)
     m = parse_grid(masses, grid["masses"], "--masses")
-    c = parse_grid(couplings, grid["couplings"], "--couplings")
+    c = parse_grid(couplings, grid["couplings"], "--couplings", kind="scan_couplings")
     if c.size < 2:
         raise NuportalInputError("--couplings needs n >= 2 points to bracket an excluded interval")
     if portal == "mixing" and c[-1] > 1.0:

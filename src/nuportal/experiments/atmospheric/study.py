@@ -119,6 +119,17 @@ def _rng(seed: int, mass: float, portal: str, part: int) -> np.random.Generator:
     return mass_stream(seed, mass, PORTALS.index(portal), part)
 
 
+def max_mass(cfg: AtmStudyConfig) -> float:
+    """Heaviest HNL the flux can produce (GeV): the coherent threshold on the heaviest nucleus of the
+    Earth model at the flux table's top energy, m = M (sqrt(1 + 2 E / M) - 1)."""
+    from nuportal.earth.composition import _element_arrays
+    from nuportal.flux.atmospheric import load_flux
+
+    e_max = load_flux(cfg.flux).energy_range[1]
+    heavy = float(np.max(_element_arrays()[1])) * 0.93149410242  # molar mass (g/mol) -> GeV
+    return float(heavy * (np.sqrt(1.0 + 2.0 * e_max / heavy) - 1.0))
+
+
 def simulate_mass(cfg: AtmStudyConfig, portal: str, mass: float, n_events: int, seed: int,
                   oscillate: bool = True, part: int = 0):
     """One weighted simulation at ``mass`` (GeV) for the study's detector."""
@@ -285,18 +296,21 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
     ``.hepmc3`` file (dipole portal: events with their N -> nu gamma photon, weight = expected events in
     the sample at this coupling).
     """
+    from nuportal.experiments.atmospheric.reach import check_n_events
+    from nuportal.io import check_output_file
+
     cfg = study_config(experiment)
-    if events_out is not None and not str(events_out).endswith((".hepmc3", ".parquet")):
-        raise NuportalInputError(f"--events-out {events_out}: the file must end in .hepmc3 or .parquet")
+    if events_out is not None:
+        check_output_file(events_out, (".hepmc3", ".parquet"))
+    check_n_events(n_events)
     _check_choice("portal", portal, PORTALS)
     _check_choice("flavour", flavour, tuple(FLAVOURS))
     _check_choice("sample", sample, tuple(cfg.samples))
-    require_range("HNL mass [GeV]", mass, 0.0, np.inf, low_open=True, high_open=True)
+    require_range("HNL mass [GeV]", mass, 0.0, max_mass(cfg), low_open=True, high_open=True)
     require_range("coupling", coupling, 0.0, 1.0 if portal == "mixing" else np.inf)
     oscillate = _oscillate(oscillations)
     unit_name, unit = COUPLING_UNITS[portal]
     n = int(cfg.monte_carlo.n_events if n_events is None else n_events)
-    require_range("--n-events", n, 1, np.inf, high_open=True)
     if coupling == 0.0:
         events, rel = np.zeros(1), np.zeros(1)
     else:

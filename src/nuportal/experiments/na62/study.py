@@ -42,6 +42,9 @@ def run_study(cfg: NA62Config, seed: int = 1, scenarios=None, n_background: int 
                 f"unknown scenario {name!r}; allowed: {', '.join(cfg.scenarios)}")
     if not 0 <= seed < 2**63:
         raise NuportalInputError(f"seed = {seed} is outside the allowed range [0, 2**63)")
+    from nuportal.budget import check_work
+
+    check_work("--n-background", n_background, "radiative_decays")
     rng_eff, rng_bkg = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     log.info("signal efficiency on %d masses", cfg.analysis.n_efficiency_masses)
     eff = simulate_signal_efficiency(cfg, rng_eff)
