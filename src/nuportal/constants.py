@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-import yaml
 from particle import Particle
+
+from nuportal import _yaml
 
 __all__ = ["Constant", "all_constants", "get", "value", "mass", "lifetime", "HBARC_GEV_CM",
            "HBAR_GEV_S"]
@@ -36,7 +37,7 @@ class Constant:
 @cache
 def all_constants() -> dict[str, Constant]:
     """Return every constant of ``data/constants.yaml`` keyed by name."""
-    raw = yaml.safe_load(files("nuportal").joinpath("data/constants.yaml").read_text())
+    raw = _yaml.safe_load(files("nuportal").joinpath("data/constants.yaml").read_text())
     out = {}
     for name, entry in raw.items():
         out[name] = Constant(

@@ -213,3 +213,20 @@ def test_a_stale_lock_is_taken_over_with_a_warning(tmp_path, capsys):
         assert (tmp_path / LOCK_NAME).exists()
     assert "taking over the stale lock" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def _fail_at_two(m):
+    from nuportal.errors import NuportalInputError
+
+    if m == 2.0:
+        raise NuportalInputError("mass 2 is bad")
+    return {"m_N_GeV": m, "y": m}
+
+
+def test_a_failing_mass_names_the_resume_file(tmp_path):
+    from nuportal.errors import NuportalInputError
+
+    partial = tmp_path / "x.partial.jsonl"
+    with pytest.raises(NuportalInputError, match=r"mass 2 is bad \(1 of 3 masses are kept in the resume file"):
+        run_mass_scan([1.0, 2.0, 3.0], _fail_at_two, partial, {"seed": 1})
+    assert len(partial.read_text().splitlines()) == 2  # header + mass 1

@@ -20,9 +20,9 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-import yaml
 from scipy.constants import Avogadro
 
+from nuportal import _yaml
 from nuportal.earth import prem
 from nuportal.errors import NuportalInputError
 
@@ -55,7 +55,7 @@ class Element:
 
 @cache
 def _raw() -> dict:
-    raw = yaml.safe_load(files("nuportal").joinpath("data/earth/composition.yaml").read_text())
+    raw = _yaml.safe_load(files("nuportal").joinpath("data/earth/composition.yaml").read_text())
     if tuple(raw["elements"]) != ELEMENTS:
         raise ValueError("composition.yaml element order disagrees with ELEMENTS")
     for region, total in raw["printed_total_percent"].items():

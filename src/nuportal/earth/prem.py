@@ -21,8 +21,8 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-import yaml
 
+from nuportal import _yaml
 from nuportal.errors import require_range
 
 __all__ = [
@@ -68,7 +68,7 @@ class Shell:
 
 @cache
 def _raw() -> dict:
-    return yaml.safe_load(files("nuportal").joinpath("data/earth/prem.yaml").read_text())
+    return _yaml.safe_load(files("nuportal").joinpath("data/earth/prem.yaml").read_text())
 
 
 @cache

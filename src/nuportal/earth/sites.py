@@ -17,8 +17,8 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-import yaml
 
+from nuportal import _yaml
 from nuportal.earth.prem import EARTH_RADIUS_CM
 from nuportal.errors import NuportalInputError, require_range
 
@@ -75,7 +75,7 @@ class Site:
 
 @cache
 def _raw() -> dict:
-    return yaml.safe_load(files("nuportal").joinpath("data/earth/sites.yaml").read_text())
+    return _yaml.safe_load(files("nuportal").joinpath("data/earth/sites.yaml").read_text())
 
 
 def available_sites() -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 
 __all__ = ["FrozenModel", "KaonBeam", "available_configs", "config_path", "load_model"]
@@ -69,7 +70,7 @@ def load_model(model: type[M], source) -> M:
     except OSError as exc:
         raise NuportalInputError(f"cannot read configuration file {label}: {exc.strerror}") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise NuportalInputError(f"configuration file {label} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):

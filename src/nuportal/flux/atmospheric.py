@@ -30,7 +30,6 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
 from nuportal.errors import NuportalInputError, require_range
 
@@ -61,6 +60,8 @@ def _spline_derivative_coefficients(edges: np.ndarray, values: np.ndarray) -> np
         Coefficients c[p, m] of (x - edges[m])^(2 - p) on cell m (nuflux ``dumbHistogram`` +
         ``CubicSpline``, which is a natural cubic spline).
     """
+    from scipy.interpolate import CubicSpline  # imported here: scipy.interpolate costs ~0.3 s to import
+
     cum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values * np.diff(edges).reshape(
         (-1,) + (1,) * (values.ndim - 1)), axis=0)])
     return CubicSpline(edges, cum, bc_type="natural").derivative().c

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 from nuportal.nuclear.nuclei import get_nucleus
 
@@ -269,7 +270,8 @@ class BoxGeometry:
         """Read and validate a geometry file."""
         label = str(path)
         try:
-            raw = yaml.safe_load(Path(path).read_text() if isinstance(path, str | Path) else path.read_text())
+            text = Path(path).read_text() if isinstance(path, str | Path) else path.read_text()
+            raw = _yaml.safe_load(text)
         except OSError as exc:
             raise NuportalInputError(f"cannot read geometry file {label}: {exc.strerror}") from None
         except yaml.YAMLError as exc:

@@ -12,8 +12,8 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-import yaml
 
+from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 
 __all__ = ["LimitInfo", "limit_index", "load_limit", "limits_for"]
@@ -47,7 +47,7 @@ class LimitInfo:
 @cache
 def limit_index() -> dict[str, LimitInfo]:
     """All indexed limits keyed by id."""
-    raw = yaml.safe_load(files("nuportal").joinpath("data/limits/index.yaml").read_text())
+    raw = _yaml.safe_load(files("nuportal").joinpath("data/limits/index.yaml").read_text())
     return {k: LimitInfo(id=k, **v) for k, v in raw.items()}
 
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-import yaml
-
-from nuportal import constants
+from nuportal import _yaml, constants
 from nuportal.errors import NuportalInputError
 
 __all__ = ["ChargeDensity", "Nucleus", "get_nucleus", "all_nuclei", "nucleon_parameters",
@@ -85,7 +83,7 @@ class Nucleus:
 @cache
 def raw_table() -> dict:
     """The parsed ``data/nuclear/nuclei.yaml`` (do not mutate)."""
-    return yaml.safe_load(files("nuportal").joinpath("data/nuclear/nuclei.yaml").read_text())
+    return _yaml.safe_load(files("nuportal").joinpath("data/nuclear/nuclei.yaml").read_text())
 
 
 @cache

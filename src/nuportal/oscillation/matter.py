@@ -20,9 +20,8 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-import yaml
 
-from nuportal import constants
+from nuportal import _yaml, constants
 from nuportal.errors import NuportalInputError, require_range
 
 __all__ = [
@@ -92,7 +91,7 @@ class OscillationParameters:
 
 @cache
 def _from_data() -> OscillationParameters:
-    raw = yaml.safe_load(files("nuportal").joinpath("data/oscillation/nufit.yaml").read_text())
+    raw = _yaml.safe_load(files("nuportal").joinpath("data/oscillation/nufit.yaml").read_text())
     return OscillationParameters(
         dm21_sq_eV2=float(raw["dm21_sq"]["value"]), dm31_sq_eV2=float(raw["dm31_sq"]["value"]),
         theta12_deg=float(raw["theta12"]["value"]), theta13_deg=float(raw["theta13"]["value"]),

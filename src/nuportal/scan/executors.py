@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 
 __all__ = ["DaskExecutor", "EXECUTORS", "InProcess", "LocalPool", "ScanExecutor", "current_executor",
@@ -222,7 +223,7 @@ def load_cluster_spec(path) -> dict:
 
     path = Path(path)
     try:
-        spec = yaml.safe_load(path.read_text())
+        spec = _yaml.safe_load(path.read_text())
     except OSError as exc:
         raise NuportalInputError(f"cannot read --dask-cluster {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from nuportal.errors import NuportalInputError
 from nuportal.io import atomic_write_bytes
 from nuportal.scan.executors import ScanExecutor, discard_pool, executor_for, shared_pool
 
@@ -109,6 +110,11 @@ def _append(fd: int, row: dict) -> None:
     os.fsync(fd)
 
 
+def _kept(done: dict, total: int, path: Path) -> str:
+    return (f"{len(done)} of {total} masses are kept in the resume file {path}; the same command resumes "
+            "from there")
+
+
 def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings: dict,
                   workers: int = 1, progress: Callable[[int, int], None] | None = None,
                   executor: ScanExecutor | None = None) -> list[dict]:
@@ -155,6 +161,14 @@ def run_mass_scan(masses, task: Callable[[float], dict], partial_path, settings:
             _append(fd, row)
             if progress:
                 progress(len(done), total)
+    except NuportalInputError as exc:
+        raise NuportalInputError(f"{exc} ({_kept(done, total, partial_path)})") from None
+    except BaseException as exc:
+        note = _kept(done, total, partial_path)
+        log.warning("scan stopped: %s", note)
+        if not isinstance(exc, KeyboardInterrupt | SystemExit):
+            exc.add_note(note)
+        raise
     finally:
         os.close(fd)
     return [done[m] for m in sorted(done)]

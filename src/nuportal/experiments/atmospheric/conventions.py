@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError, model_validator
 
+from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.config import FrozenModel
 
@@ -86,7 +87,7 @@ def available_conventions() -> list[str]:
 @cache
 def _load_text(text: str, origin: str) -> Convention:
     try:
-        return Convention.model_validate(yaml.safe_load(text))
+        return Convention.model_validate(_yaml.safe_load(text))
     except (ValidationError, yaml.YAMLError, TypeError) as exc:
         raise NuportalInputError(f"{origin}: invalid convention set: {exc}") from exc
 
