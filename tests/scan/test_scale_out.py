@@ -227,6 +227,21 @@ def test_a_failing_mass_names_the_resume_file(tmp_path):
     from nuportal.errors import NuportalInputError
 
     partial = tmp_path / "x.partial.jsonl"
-    with pytest.raises(NuportalInputError, match=r"mass 2 is bad \(1 of 3 masses are kept in the resume file"):
+    with pytest.raises(NuportalInputError, match=r"mass 2 is bad \(1 of 3 masses are kept in the resume"):
         run_mass_scan([1.0, 2.0, 3.0], _fail_at_two, partial, {"seed": 1})
     assert len(partial.read_text().splitlines()) == 2  # header + mass 1
+
+
+def test_the_documented_slurm_file_is_a_valid_cluster_spec():
+    from nuportal.scan.executors import load_cluster_spec
+
+    spec = load_cluster_spec(Path(__file__).resolve().parents[2] / "docs" / "cluster-slurm.yaml")
+    assert spec["kind"] == "slurm" and spec["jobs"] == 10
+    dask_jobqueue = pytest.importorskip("dask_jobqueue")
+    import inspect
+
+    accepted = set(inspect.signature(dask_jobqueue.SLURMCluster.__init__).parameters)
+    accepted |= set(inspect.signature(dask_jobqueue.core.JobQueueCluster.__init__).parameters)
+    accepted |= set(inspect.signature(dask_jobqueue.slurm.SLURMJob.__init__).parameters)
+    accepted |= set(inspect.signature(dask_jobqueue.core.Job.__init__).parameters)
+    assert set(spec) - {"kind", "jobs"} <= accepted
