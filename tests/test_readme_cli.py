@@ -57,7 +57,8 @@ def _sections() -> dict[str, str]:
 def test_every_cli_option_is_in_the_readme(command):
     sections = _sections()
     assert command in sections, f"'nuportal {command}' is missing from the README's Command line block"
-    missing = {o for o in _commands()[command] if not re.search(re.escape(o) + r"(?![\w-])", sections[command])}
+    text = sections[command]
+    missing = {o for o in _commands()[command] if not re.search(re.escape(o) + r"(?![\w-])", text)}
     assert not missing, f"README lacks {sorted(missing)} for 'nuportal {command}'"
 
 
