@@ -56,8 +56,12 @@ def plot_existing_limits(ax, infos, fill: bool = True):
     artists = []
     for info in infos:
         m, u = load_limit(info.id)
+        if info.plot_mass_max_GeV is not None:  # digitisation strokes beyond it are not drawn
+            u = np.where(m <= info.plot_mass_max_GeV, u, np.nan)
         style = _LIMIT_STYLE.get(info.id, {})
-        artists += ax.plot(m, u, lw=1.2, label=info.label, **style)
+        label = info.label + (" (excluded inside)" if info.region == "closed" and "closed" in info.reference
+                              else "")
+        artists += ax.plot(m, u, lw=1.2, label=label, **style)
         if fill and "closed" not in info.reference:
             artists.append(ax.fill_between(m, u, 1.0, alpha=0.08, color=style.get("color", "k")))
     return artists

@@ -363,6 +363,12 @@ def test_plot_upper_limits_draws_observed_and_expected():
     fig, ax = plt.subplots()
     artists = peaks.plot_upper_limits(ax, sc)
     np.testing.assert_allclose(artists[0].get_ydata(), sc.signal_upper)
-    np.testing.assert_allclose(artists[1].get_ydata(), sc.signal_upper_expected)
+    lines = [a for a in artists if hasattr(a, "get_ydata")]
+    np.testing.assert_allclose(lines[1].get_ydata(), sc.signal_upper_expected)
     assert "90% CL" in artists[0].get_label()
+    assert {"expected $\\pm 1\\sigma$", "expected $\\pm 2\\sigma$"} <= {a.get_label() for a in artists}
+    # the band brackets the median: quantiles of Poisson(b) at -2, -1, +1, +2 sigma
+    band = sc.expected_band
+    assert np.all(band["-2"] <= band["-1"]) and np.all(band["-1"] <= sc.signal_upper_expected)
+    assert np.all(sc.signal_upper_expected <= band["+1"]) and np.all(band["+1"] <= band["+2"])
     plt.close(fig)

@@ -134,7 +134,7 @@ def _save_plot(result, path: Path) -> None:
 
     from nuportal.search.peaks import plot_upper_limits
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(9.5, 4))
     plot_upper_limits(ax, result)
     from nuportal.io import save_figure
 

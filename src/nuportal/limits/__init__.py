@@ -37,6 +37,7 @@ class LimitInfo:
     note: str = ""
     value_scale: float = 1.0  # file value x value_scale = the quantity in its stated unit
     region: str = "closed"  # "closed": the curve outlines the excluded region; "above": it is the lower edge
+    plot_mass_max_GeV: float | None = None  # points above are digitisation strokes, not drawn (see note)
 
     @property
     def label(self) -> str:

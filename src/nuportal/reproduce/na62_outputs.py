@@ -66,15 +66,28 @@ def plot_reach(ax, study: Study, kind: str = "U2_e_median_exclusion", limits: bo
         plot_curves(ax, c.m_N_GeV, {label: (getattr(c, kind), _STYLES.get(name, {}))}, lw=2)
     if limits:
         plot_existing_limits(ax, limits_for("e"))
+        _seesaw(ax)
     ax.set_xscale("linear")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_N$ [GeV]")
     what = "median expected exclusion" if "exclusion" in kind else "detection sensitivity"
     ax.set_ylabel(r"$|U_e|^2$" + f" ({cfg.analysis.cl:.0%} CL {what})")
     ax.set_xlim(0.0, 0.36)
-    ax.set_ylim(1e-10, 1e-3)
-    ax.legend(fontsize=6, loc="upper left")
+    ax.set_ylim(1e-13 if limits else 1e-10, 1e-3)
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.grid(alpha=0.3, which="both")
+
+
+def _seesaw(ax) -> None:
+    """The type-I seesaw lower bounds on |U_e|^2 (two quasi-degenerate HNLs), normal and inverted."""
+    from nuportal.seesaw import seesaw_lower_bound_U2
+
+    m = np.linspace(0.005, 0.4, 200)
+    for ordering, color in (("normal", "0.35"), ("inverted", "0.6")):
+        bound = seesaw_lower_bound_U2(m, "e", ordering)
+        ax.plot(m, bound, color=color, lw=1.0, ls=(0, (6, 2, 1, 2)),
+                label=f"seesaw lower bound, {ordering} ordering (2 HNLs; below: no fit to $\\nu$ masses)")
+        ax.fill_between(m, 1e-16, bound, color=color, alpha=0.12, lw=0)
 
 
 @locks_output
@@ -106,7 +119,7 @@ def reach_command(out: Path, scenario: str, config_file, seed: int, n_background
     ensure_writable_dir(out)
     study = run_study(cfg, seed=seed, scenarios=names, n_background=n_background)
     paths = write_reach_csvs(study, Path(out))
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig, ax = plt.subplots(figsize=(10.5, 5.0))
     plot_reach(ax, study)
     suffix = "all" if names is None else scenario
     paths.append(save_figure(fig, Path(out) / f"{EXPERIMENT}_{suffix}.png"))

@@ -109,7 +109,7 @@ def fig3(out: Path, study, meta: dict) -> list[Path]:
 def fig4(out: Path, study) -> list[Path]:
     """Projected reach of the three scenarios with existing limits (paper Fig. 4)."""
     paths = write_reach_csvs(study, out)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig, ax = plt.subplots(figsize=(10.5, 5.0))
     plot_reach(ax, study)
     ax.set_xlim(0.06, 0.36)
     paths.append(save_figure(fig, out / "fig4_reach.png"))

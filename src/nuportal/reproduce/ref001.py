@@ -120,7 +120,7 @@ def _spectrum_files(out: Path, res, meta: dict) -> list[Path]:
 
 
 def _limit_files(out: Path, res, meta: dict) -> list[Path]:
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig, ax = plt.subplots(figsize=(10.0, 4.8))
     plot_upper_limits(ax, res.scan)
     ax.set_title(f"{res.config.name}: {SYNTHETIC_LABEL}\n{res.scan.method}", fontsize=7)
     return [write_csv(out / f"{res.config.name}_limits.csv", res.columns(), meta),
@@ -128,22 +128,24 @@ def _limit_files(out: Path, res, meta: dict) -> list[Path]:
 
 
 def _fig5_fig9(out: Path, results: dict, u2_kpimumu: dict) -> list[Path]:
-    fig5, axes5 = plt.subplots(1, 2, figsize=(11, 4.5))
-    fig9, axes9 = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig5, axes5 = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    fig9, axes9 = plt.subplots(1, 2, figsize=(12, 6.5), layout="constrained")
     for ax5, ax9, res in zip(axes5, axes9, results.values(), strict=True):
         lep, m = res.config.lepton, res.scan.masses * 1e3
+        tex = {"mu": r"\mu", "e": "e"}[lep]
         label = f"{res.config.name} (SYNTHETIC spectrum), 90% CL"
         ax5.plot(m, res.br_ul, drawstyle="steps-mid", color="k", label=label)
-        style_log_axes(ax5, r"$m_N$ [MeV]", rf"UL on BR($K^+\to {lep}^+ N$)", legend_size=7)
+        style_log_axes(ax5, r"$m_N$ [MeV]", rf"UL on BR($K^+\to {tex}^+ N$)", legend_size=7)
         ax9.plot(res.scan.masses, res.u2_ul, drawstyle="steps-mid", color="k", lw=1.5, label=label)
         if lep == "mu":
             sel = u2_kpimumu["excluded_LNV_majorana"] > 0
             ax9.plot(u2_kpimumu["m_N_GeV"][sel], u2_kpimumu["U2_mu_UL_LNV_majorana"][sel], color="tab:blue",
-                     label="NA48/2 K->pi mu mu (LNV, typical prompt BR limit), this recast")
+                     lw=2.0, zorder=4,
+                     label=r"NA48/2 $K\to\pi\mu\mu$ (LNV, typical prompt BR limit), this recast")
         plot_existing_limits(ax9, limits_for(lep))
         ax9.set_xlim(0.1, 0.5)
-        style_log_axes(ax9, r"$m_N$ [GeV]", rf"$|U_{{{lep}}}|^2$ upper limit", ylim=(1e-10, 1e-2),
-                       legend_size=6)
+        style_log_axes(ax9, r"$m_N$ [GeV]", rf"$|U_{{{tex}}}|^2$ upper limit", ylim=(1e-10, 1e-2))
+        ax9.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=1)
     return [save_figure(fig5, out / "fig5_br_upper_limits.png"),
             save_figure(fig9, out / "fig9_U2_limits.png")]
 

@@ -123,30 +123,44 @@ def statistics_numbers(cfg: TagConfig, n_signal: float | None = None) -> dict:
                                                                 ref.data_scale_projection)}
 
 
+def _two_body_curves(p_kaon: float):
+    """(theta [rad], E_nu low/high branch, p_mu low/high branch) of K+ -> mu+ nu at ``p_kaon``."""
+    theta = np.linspace(0.0, float(kin.max_muon_angle(p_kaon)) * (1 - 1e-9), 400)
+    e_lo, e_hi = kin.neutrino_energy_from_muon_angle(p_kaon, theta)
+    p_lo, p_hi = kin.two_body_muon_momentum(p_kaon, theta)
+    return theta, e_lo, e_hi, p_lo, p_hi
+
+
 def kinematics_files(out: Path, cfg: TagConfig, meta: dict) -> list[Path]:
-    """E_nu versus muon angle (both branches) and versus p_mu, p_K = 75 GeV/c; candidate marked."""
-    th_max = float(kin.max_muon_angle(P_BEAM_PLOT_GEV))
-    theta = np.linspace(0.0, th_max * (1 - 1e-9), 400)
-    e_lo, e_hi = kin.neutrino_energy_from_muon_angle(P_BEAM_PLOT_GEV, theta)
-    p_lo, p_hi = kin.two_body_muon_momentum(P_BEAM_PLOT_GEV, theta)
+    """E_nu versus muon angle (both branches) and versus p_mu, at the nominal p_K = 75 GeV/c and at the
+    candidate's own p_K (on which curve the candidate lies); candidate marked."""
     c = cfg.candidate
     cand = kin.tag_event(c.p_kaon_GeV, c.p_muon_GeV)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.5))
-    a1.plot(1e3 * theta, e_hi, label=r"high-$p_\mu$ branch")
-    a1.plot(1e3 * theta, e_lo, label=r"low-$p_\mu$ branch")
-    a2.plot(np.concatenate([p_lo, p_hi[::-1]]), np.concatenate([e_lo, e_hi[::-1]]),
-            label=f"$p_K$ = {P_BEAM_PLOT_GEV:g} GeV/c")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    curves = {}
+    for p_k, ls, tag in ((P_BEAM_PLOT_GEV, "-", "nominal beam"), (c.p_kaon_GeV, "--", "candidate's")):
+        theta, e_lo, e_hi, p_lo, p_hi = curves[p_k] = _two_body_curves(p_k)
+        a1.plot(1e3 * theta, e_hi, ls=ls, color="tab:blue",
+                label=rf"high-$p_\mu$ branch, $p_K$ = {p_k:g} GeV/c ({tag})")
+        a1.plot(1e3 * theta, e_lo, ls=ls, color="tab:orange",
+                label=rf"low-$p_\mu$ branch, $p_K$ = {p_k:g} GeV/c ({tag})")
+        a2.plot(np.concatenate([p_lo, p_hi[::-1]]), np.concatenate([e_lo, e_hi[::-1]]), ls=ls,
+                color="tab:blue", label=f"$p_K$ = {p_k:g} GeV/c ({tag})")
     for ax, x in ((a1, cand["theta_mu_mrad"]), (a2, c.p_muon_GeV)):
         ax.plot([x], [cand["E_nu_GeV"]], "r*", ms=12,
                 label=f"candidate ($p_K$ = {c.p_kaon_GeV} GeV/c), $E_\\nu$ = {cand['E_nu_GeV']:.2f} GeV")
         ax.set_ylabel(r"$E_\nu$ [GeV]")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6.5)
     a1.set_xlabel(r"muon lab angle $\theta_\mu$ [mrad]")
     a2.set_xlabel(r"$p_\mu$ [GeV/c]")
+    theta, e_lo, e_hi, p_lo, p_hi = curves[P_BEAM_PLOT_GEV]
     cols = {"theta_mu_mrad": 1e3 * theta, "p_mu_low_GeV": p_lo, "E_nu_low_GeV": e_lo,
             "p_mu_high_GeV": p_hi, "E_nu_high_GeV": e_hi}
-    m = {**meta, "p_kaon_GeV": P_BEAM_PLOT_GEV, "candidate": cand}
+    theta, e_lo, e_hi, p_lo, p_hi = curves[c.p_kaon_GeV]
+    cols.update({"theta_mu_mrad_candidate_pK": 1e3 * theta, "E_nu_low_GeV_candidate_pK": e_lo,
+                 "E_nu_high_GeV_candidate_pK": e_hi})
+    m = {**meta, "p_kaon_GeV": P_BEAM_PLOT_GEV, "candidate_p_kaon_GeV": c.p_kaon_GeV, "candidate": cand}
     return [write_csv(out / "enu_vs_muon_angle.csv", cols, m),
             save_figure(fig, out / "enu_vs_muon_angle.png")]
 

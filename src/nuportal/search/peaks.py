@@ -556,6 +556,9 @@ class PeakScan:
     method: str
     significance: str
     global_toys: GlobalSignificance | None = field(default=None)
+    #: limits for n_obs at the background-only quantiles of Poisson(b): {"-2": ..., "-1": ..., "+1": ...,
+    #: "+2": ...} (the +-1 sigma / +-2 sigma band around the median; None if not computed)
+    expected_band: dict | None = field(default=None)
 
     masses = property(lambda self: self.windows.masses, doc="Mass hypotheses (GeV).")
     sigma = property(lambda self: self.windows.sigma, doc="Resolution sigma(m) (GeV).")
@@ -589,6 +592,8 @@ class PeakScan:
                 "signal_upper": self.signal_upper}
         if self.signal_upper_expected is not None:
             cols["signal_upper_expected"] = self.signal_upper_expected
+        for key, values in (self.expected_band or {}).items():
+            cols[f"signal_upper_expected_{'m' if key[0] == '-' else 'p'}{key[1:]}sigma"] = values
         cols["signal_fraction_in_window"] = self.signal_fraction_in_window
         cols["excess"] = self.excess.astype(int)
         return cols
@@ -654,13 +659,18 @@ def scan_peaks(spectrum: BinnedSpectrum, masses=None, *, step="sigma/2", resolut
     p, z = local_significance(n, b, s, significance)
     s_lim = s if lim.uses_sigma_b else np.zeros_like(s)
     lower, upper = _intervals(lim, n, b, s_lim, cl)
-    upper_exp = None
+    upper_exp, band = None, None
     if expected:
         from scipy.stats import poisson
 
         upper_exp = _intervals(lim, poisson.median(b), b, s_lim, cl)[1]
+        # background-only quantiles of the count. Median and band jump where a bin centre enters or leaves
+        # the window m +- k sigma (b changes by a bin's content); the integer quantiles add 1-count steps
+        band = {f"{z:+d}": _intervals(lim, poisson.ppf(special.ndtr(z), b), b, s_lim, cl)[1]
+                for z in (-2, -1, 1, 2)}
     label = f"{lim.name}, {cl:g} CL, signal events in m +- {k:g} sigma"
-    return PeakScan(win, n, b, s, p, z, lower, upper, upper_exp, float(cl), label, significance)
+    return PeakScan(win, n, b, s, p, z, lower, upper, upper_exp, float(cl), label, significance,
+                    expected_band=band)
 
 
 # ------------------------------------------------------------------------- look-elsewhere
@@ -786,14 +796,21 @@ def plot_upper_limits(ax, scan: PeakScan, expected: bool = True, per_mev: bool =
     x = scan.masses * (1e3 if per_mev else 1.0)
     artists = ax.plot(x, scan.signal_upper, drawstyle="steps-mid", color=style.pop("color", "k"),
                       label=f"observed upper limit ({scan.cl:.0%} CL)", **style)
+    if expected and scan.expected_band is not None:
+        band = scan.expected_band
+        artists.append(ax.fill_between(x, band["-2"], band["+2"], step="mid", color="#ffdf3a", lw=0,
+                                       label=r"expected $\pm 2\sigma$"))
+        artists.append(ax.fill_between(x, band["-1"], band["+1"], step="mid", color="#5fd35f", lw=0,
+                                       label=r"expected $\pm 1\sigma$"))
     if expected and scan.signal_upper_expected is not None:
-        artists += ax.plot(x, scan.signal_upper_expected, ls="--", color="tab:blue",
-                           label="median expected (background only)")
+        artists += ax.plot(x, scan.signal_upper_expected, ls="--", color="tab:blue", drawstyle="steps-mid",
+                           label="median expected (background only); its jumps: a bin centre enters or "
+                                 "leaves the window m +- k sigma")
     if np.any(scan.excess):
         artists.append(ax.scatter(x[scan.excess], scan.signal_upper[scan.excess], color="tab:red",
                                   zorder=3, label=f"local Z > {EXCESS_Z:g}"))
     ax.set_xlabel("mass hypothesis [MeV]" if per_mev else "mass hypothesis [GeV]")
     ax.set_ylabel("upper limit on signal events in window")
     ax.set_title(scan.method, fontsize=8)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return artists
