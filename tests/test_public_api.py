@@ -38,3 +38,16 @@ def test_all_lists_exist_and_resolve():
         for attr in mod.__all__:
             assert hasattr(mod, attr), f"{name}.{attr}"
     assert nuportal.__version__
+
+
+def test_scalar_mass_gives_a_python_float_and_arrays_keep_their_shape():
+    import numpy as np
+
+    from nuportal.production import kl3, meson
+    from nuportal.production.processes import br_over_U2
+
+    for fn in (lambda m: kl3.br_over_U2(m, "e"), lambda m: meson.br_over_U2(m, "K+", "mu"),
+               lambda m: br_over_U2("K+ -> pi0 e+ N", m)):
+        assert isinstance(fn(0.1), float)
+        assert np.shape(fn(np.array([0.05, 0.1]))) == (2,)
+        assert fn(np.array([0.05, 0.1]))[1] == fn(0.1)

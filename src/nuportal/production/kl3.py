@@ -164,7 +164,8 @@ def br_over_U2(m_n, lepton="e"):
         Charged lepton flavour.
     """
     ratio = reduced_width(m_n, lepton) / _massless_width(lepton)
-    return C.value(_MEASURED_BR[lepton]) * ratio
+    out = C.value(_MEASURED_BR[lepton]) * ratio
+    return float(out[0]) if np.ndim(m_n) == 0 else out  # scalar in, scalar out
 
 
 def kmu3_over_ke3() -> float:

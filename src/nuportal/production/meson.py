@@ -49,4 +49,5 @@ def rho(m_n, meson="K+", lepton="e"):
 
 def br_over_U2(m_n, meson="K+", lepton="e"):
     """BR(P+ -> l+ N) / |U_l|^2 = BR(P+ -> l+ nu) * rho_l(m_N) (measured SM BR, PDG 2024)."""
-    return C.value(_SM_BR[(meson, lepton)]) * rho(m_n, meson, lepton)
+    out = C.value(_SM_BR[(meson, lepton)]) * rho(m_n, meson, lepton)
+    return float(out) if np.ndim(m_n) == 0 else out  # scalar in, scalar out
