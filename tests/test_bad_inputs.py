@@ -207,6 +207,16 @@ CASES = [
     ([*RBEAM, "--n-events", "10000000000"], "--n-events = 10000000000"),
     ([*RBEAM, "--events-out", "{run}"], "is a directory"),
     ([*RBEAM, "--events-out", "/dev/null/x.hepmc3"], "x.hepmc3"),
+    # --- rate na62-k2pi0eN ---------------------------------------------------------------------------
+    (["rate", "na62-k2pi0eN", "--mass", "0.4"], "HNL mass [GeV] = 0.4"),
+    (["rate", "na62-k2pi0eN", "--mass", "nan"], "nan"),
+    (["rate", "na62-k2pi0eN", "--U2e", "2"], "|U_e|^2 = 2"),
+    (["rate", "na62-k2pi0eN", "--U2e", "-1e-6"], "|U_e|^2"),
+    (["rate", "na62-k2pi0eN", "--n-events", "10"], "--n-events = 10"),
+    (["rate", "na62-k2pi0eN", "--n-events", "10000000000"], "--n-events = 10000000000"),
+    (["rate", "na62-k2pi0eN", "--scenario", "run9"], "run9"),
+    (["rate", "na62-k2pi0eN", "--events-out", "{run}/ev.parquet"], "ev.parquet"),
+    (["rate", "na62-k2pi0eN", "--events-out", "{run}"], "is a directory"),
     # --- reproduce -----------------------------------------------------------------------------------
     ([*REPRO, "--n-background", "0"], "--n-background"),
     ([*REPRO, "--n-background", "100000000000"], "--n-background"),

@@ -202,6 +202,9 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make result files private
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
