@@ -175,6 +175,9 @@ class DaskExecutor(ScanExecutor):
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - distributed is a dependency
             raise NuportalInputError("--executor dask needs the package 'distributed'") from None
+        # distributed logs every start and stop at INFO: keep them for -v (root logger at INFO) only
+        quiet = logging.getLogger().getEffectiveLevel() > logging.INFO
+        logging.getLogger("distributed").setLevel(logging.WARNING if quiet else logging.INFO)
         if scheduler and cluster_file:
             raise NuportalInputError("give --scheduler or --dask-cluster, not both")
         if scheduler:
@@ -190,7 +193,7 @@ class DaskExecutor(ScanExecutor):
         if workers < 1:
             raise NuportalInputError(f"--workers = {workers} is outside the allowed range [1, inf)")
         cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")  # a free port: runs side by side never clash
         client = Client(cluster)
         return cls(client, retries, owned=[client, cluster])
 
@@ -251,7 +254,7 @@ def _start_cluster(spec: dict):
                                  f"{module.replace('_', '-')}") from None
     if spec["kind"] == "local":
         kwargs.setdefault("threads_per_worker", 1)
-        kwargs.setdefault("dashboard_address", None)
+        kwargs.setdefault("dashboard_address", ":0")
         return cluster_cls(n_workers=spec.get("workers", spec.get("jobs", 1)), **kwargs)
     try:
         cluster = cluster_cls(**kwargs)
