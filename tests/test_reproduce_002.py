@@ -15,6 +15,10 @@ def test_reproduce_002_quick(tmp_path, capsys):
         meta, cols = read_csv(tmp_path / f"{name}.csv")
         assert meta["seed"] == 1 and meta["reference"] == "002"
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        from nuportal.io import figure_metadata
+
+        png = figure_metadata(tmp_path / f"{name}.png")  # PNG provenance: version, seed, configuration
+        assert png["seed"] == 1 and png["nuportal_version"] and png["config"]
     summary = json.loads((tmp_path / "summary.json").read_text())["numbers"]
     # Reference 002: E_nu = 52.09 GeV (0.01, input rounding); P(1|s+b) = 19%, P(1|b) = 3% (0.005, printed).
     assert summary["candidate"]["E_nu_GeV"]["ours"] == pytest.approx(52.09, abs=0.01)

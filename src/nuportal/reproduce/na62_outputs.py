@@ -31,11 +31,11 @@ _STYLES = {"run1": dict(color="k", ls="-"), "run1-2024": dict(color="k", ls="--"
            "dedicated-trigger": dict(color="k", ls=":")}
 
 
-def save_figure(fig, path: Path) -> Path:
-    """Save a figure atomically as PNG (with nuportal's version in its metadata) and close it."""
+def save_figure(fig, path: Path, meta: dict | None = None) -> Path:
+    """Save a figure atomically as PNG (version, seed and configuration in its metadata) and close it."""
     from nuportal.io import save_figure as _save
 
-    return _save(fig, path, dpi=150, bbox_inches="tight")
+    return _save(fig, path, meta, dpi=150, bbox_inches="tight")
 
 
 def _statistic_label(cfg) -> str:

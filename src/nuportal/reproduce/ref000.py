@@ -58,7 +58,7 @@ def fig1(out: Path, meta: dict) -> list[Path]:
                         if k != "m_N_GeV"}, lw=2)
     style_log_axes(ax, r"$m_N$ [GeV]", r"BR / $|U_\alpha|^2$", ylim=(1e-6, 10))
     return [write_csv(out / "fig1_production_br.csv", cols, meta),
-            save_figure(fig, out / "fig1_production_br.png")]
+            save_figure(fig, out / "fig1_production_br.png", meta)]
 
 
 def fig2(out: Path, study, meta: dict) -> list[Path]:
@@ -83,7 +83,7 @@ def fig2(out: Path, study, meta: dict) -> list[Path]:
     cols = {"m2_miss_GeV2": m2, "events_per_bin_no_veto": no_veto,
             "events_per_bin_after_veto": vetoed}
     return [write_csv(out / "fig2_background_m2miss.csv", cols, {**meta, "bin_width_GeV2": bin_w}),
-            save_figure(fig, out / "fig2_background_m2miss.png")]
+            save_figure(fig, out / "fig2_background_m2miss.png", meta)]
 
 
 def fig3(out: Path, study, meta: dict) -> list[Path]:
@@ -103,16 +103,16 @@ def fig3(out: Path, study, meta: dict) -> list[Path]:
     cy = np.tile(np.sqrt(THETA_EDGES[1:] * THETA_EDGES[:-1]), M2_EDGES_2D.size - 1)
     cols = {"m2_miss_true_GeV2": cx, "theta_gamma_rad": cy, "events": dens.ravel()}
     return [write_csv(out / "fig3_background_theta.csv", cols, meta),
-            save_figure(fig, out / "fig3_background_theta.png")]
+            save_figure(fig, out / "fig3_background_theta.png", meta)]
 
 
-def fig4(out: Path, study) -> list[Path]:
+def fig4(out: Path, study, meta: dict | None = None) -> list[Path]:
     """Projected reach of the three scenarios with existing limits (paper Fig. 4)."""
     paths = write_reach_csvs(study, out)
     fig, ax = plt.subplots(figsize=(10.5, 5.0))
     plot_reach(ax, study)
     ax.set_xlim(0.06, 0.36)
-    paths.append(save_figure(fig, out / "fig4_reach.png"))
+    paths.append(save_figure(fig, out / "fig4_reach.png", meta))
     return paths
 
 
@@ -139,7 +139,7 @@ def shape_file(out: Path, study, meta: dict) -> list[Path]:
                                     "binned profile likelihood (CLs+b, Asimov)": u2_shape}, lw=2)
     style_log_axes(ax, r"$m_N$ [GeV]", r"$|U_e|^2$ median expected 90% CL exclusion, Run 1")
     return [write_csv(out / "shape_vs_count.csv", cols, meta),
-            save_figure(fig, out / "shape_vs_count.png")]
+            save_figure(fig, out / "shape_vs_count.png", meta)]
 
 
 def summary_numbers(study) -> dict:
@@ -216,7 +216,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
     cfg = load_config()
     study = run_study(cfg, seed=seed, n_background=n_background)
     meta = provenance(cfg, seed, reference="000", n_background_generated=study.background.n_generated)
-    paths = fig1(out, meta) + fig2(out, study, meta) + fig3(out, study, meta) + fig4(out, study)
+    paths = fig1(out, meta) + fig2(out, study, meta) + fig3(out, study, meta) + fig4(out, study, meta)
     paths += k_scan_file(out, study, meta) + shape_file(out, study, meta)
     summary = {"provenance": meta, "numbers": summary_numbers(study)}
     write_json(out / "summary.json", summary)

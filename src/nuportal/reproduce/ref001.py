@@ -91,7 +91,7 @@ def _fig2(out: Path, cfg, meta: dict, n_mass: int) -> tuple[list[Path], dict]:
         ax.set_title(f"{ch}: prompt limit {cfg.lifetime_model.br_ul_prompt[ch]:.1e} (typical NA48/2), "
                      f"z_max = {cfg.lifetime_model.z_max_cm:g} cm", fontsize=8)
     paths = [write_csv(out / "fig2_kpimumu_br_vs_lifetime.csv", fig2, meta),
-             save_figure(fig, out / "fig2_kpimumu_br_vs_lifetime.png"),
+             save_figure(fig, out / "fig2_kpimumu_br_vs_lifetime.png", meta),
              write_csv(out / "kpimumu_U2_mu.csv", u2, meta)]
     return paths, u2
 
@@ -116,7 +116,7 @@ def _spectrum_files(out: Path, res, meta: dict) -> list[Path]:
     ax.set_title(f"{cfg.name}: {SYNTHETIC_LABEL}", fontsize=8)
     ax.legend(fontsize=6)
     return [write_csv(out / f"{cfg.name}_spectrum.csv", cols, meta),
-            save_figure(fig, out / f"{cfg.name}_spectrum.png")]
+            save_figure(fig, out / f"{cfg.name}_spectrum.png", meta)]
 
 
 def _limit_files(out: Path, res, meta: dict) -> list[Path]:
@@ -124,10 +124,10 @@ def _limit_files(out: Path, res, meta: dict) -> list[Path]:
     plot_upper_limits(ax, res.scan)
     ax.set_title(f"{res.config.name}: {SYNTHETIC_LABEL}\n{res.scan.method}", fontsize=7)
     return [write_csv(out / f"{res.config.name}_limits.csv", res.columns(), meta),
-            save_figure(fig, out / f"{res.config.name}_signal_upper_limit.png")]
+            save_figure(fig, out / f"{res.config.name}_signal_upper_limit.png", meta)]
 
 
-def _fig5_fig9(out: Path, results: dict, u2_kpimumu: dict) -> list[Path]:
+def _fig5_fig9(out: Path, results: dict, u2_kpimumu: dict, meta: dict | None = None) -> list[Path]:
     fig5, axes5 = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
     fig9, axes9 = plt.subplots(1, 2, figsize=(12, 6.5), layout="constrained")
     for ax5, ax9, res in zip(axes5, axes9, results.values(), strict=True):
@@ -146,8 +146,8 @@ def _fig5_fig9(out: Path, results: dict, u2_kpimumu: dict) -> list[Path]:
         ax9.set_xlim(0.1, 0.5)
         style_log_axes(ax9, r"$m_N$ [GeV]", rf"$|U_{{{tex}}}|^2$ upper limit", ylim=(1e-10, 1e-2))
         ax9.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=1)
-    return [save_figure(fig5, out / "fig5_br_upper_limits.png"),
-            save_figure(fig9, out / "fig9_U2_limits.png")]
+    return [save_figure(fig5, out / "fig5_br_upper_limits.png", meta),
+            save_figure(fig9, out / "fig9_U2_limits.png", meta)]
 
 
 def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool = False,
@@ -177,7 +177,7 @@ def reproduce(out, seed: int = 1, n_background: int | None = None, quick: bool =
                                     "signal_upper_total_range": [float(res.n_ul_total.min()),
                                                                  float(res.n_ul_total.max())],
                                     "U2_upper_limit_range": [float(res.u2_ul.min()), float(res.u2_ul.max())]}
-    paths += _fig5_fig9(out, results, u2)
+    paths += _fig5_fig9(out, results, u2, meta)
     write_json(out / "na48_lnv_summary.json", summary)
     paths.append(out / "na48_lnv_summary.json")
     from nuportal.reproduce.report import Check, write_report

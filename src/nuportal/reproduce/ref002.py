@@ -162,7 +162,7 @@ def kinematics_files(out: Path, cfg: TagConfig, meta: dict) -> list[Path]:
                  "E_nu_high_GeV_candidate_pK": e_hi})
     m = {**meta, "p_kaon_GeV": P_BEAM_PLOT_GEV, "candidate_p_kaon_GeV": c.p_kaon_GeV, "candidate": cand}
     return [write_csv(out / "enu_vs_muon_angle.csv", cols, m),
-            save_figure(fig, out / "enu_vs_muon_angle.png")]
+            save_figure(fig, out / "enu_vs_muon_angle.png", m)]
 
 
 def yield_files(out: Path, cfg: TagConfig, per_decay_physics: float, meta: dict) -> list[Path]:
@@ -186,7 +186,7 @@ def yield_files(out: Path, cfg: TagConfig, per_decay_physics: float, meta: dict)
     cols = {"n_kaon_decays": nk, "n_tagged_calibrated": n_cal,
             "n_interacting_physics_only": nk * per_decay_physics}
     return [write_csv(out / "yield_vs_kaon_decays.csv", cols, meta),
-            save_figure(fig, out / "yield_vs_kaon_decays.png")]
+            save_figure(fig, out / "yield_vs_kaon_decays.png", meta)]
 
 
 def report_checks(numbers: dict) -> list:
