@@ -88,7 +88,6 @@ def _acquire(folder: Path) -> None:
                     f"wait for it, choose another --out, or delete {path} if that run is gone") from None
             log.warning("taking over the stale lock %s of a run that no longer exists (%s)", path,
                         _describe(holder))
-            print(f"nuportal: warning: taking over the stale lock of {_describe(holder)}", file=sys.stderr)
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             _remove_leftovers(folder)
