@@ -258,3 +258,24 @@ def test_bad_input_exit_2_named_and_no_file_left(capsys, folders, args, needle):
     assert len(err.strip().splitlines()) == 1, err
     assert [p for p in run.rglob("*") if p.is_file()] == []
     assert sorted(p.name for p in inp.iterdir()) == ["badcluster.yaml", "garbage.yaml", "spectrum.csv"]
+
+
+def test_work_limits_state_the_estimate_and_can_be_lifted(capsys):
+    from nuportal.budget import allow_large, check_work
+
+    code = main(["limit", "--method", "cls", "--observed", "20000", "--background", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "above the work limit 10000" in err and "--allow-large" in err
+    code = main(["rate", "atm-upscatter", "--n-events", "20000000"])
+    err = capsys.readouterr().err
+    assert code == 2 and "estimated about 8 GB of memory" in err
+    with allow_large():
+        check_work("--n-events", 2e7, "mc_events")  # no error inside the override
+    from nuportal.budget import set_allow_large
+
+    try:
+        assert main(["--allow-large", "limit", "--method", "cls", "--observed", "20000", "--background",
+                     "19990"]) == 0
+    finally:
+        set_allow_large(False)  # the process-wide switch of --allow-large, for the other tests
+    capsys.readouterr()

@@ -12,12 +12,15 @@ The estimates are deliberately rough (measured costs on one core of a 2026 lapto
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 from dataclasses import dataclass
 
 from nuportal.errors import NuportalInputError
 
 __all__ = ["LIMITS", "Limit", "allow_large", "check_work", "large_allowed"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,15 @@ def check_work(option: str, value: float | None, kind: str, *, times: float = 1.
     lim = LIMITS[kind]
     if not math.isfinite(float(value)):
         raise NuportalInputError(f"{option} = {value} is outside the allowed range (finite values only)")
-    if value <= lim.limit or large_allowed():
-        return
     parts = []
     if lim.bytes_per:
         parts.append(f"about {_size(value * lim.bytes_per)} of memory")
     if lim.seconds_per:
         parts.append(f"about {_duration(value * lim.seconds_per * times)} on one core")
+    if parts:
+        log.info("%s = %g %s: estimated %s", option, value, lim.unit, " and ".join(parts))
+    if value <= lim.limit or large_allowed():
+        return
     cost = f" (estimated {' and '.join(parts)})" if parts else ""
     shown = str(int(value)) if float(value).is_integer() else f"{value:g}"
     raise NuportalInputError(
