@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from particle import Particle
-
 from nuportal import _yaml
 
 __all__ = ["Constant", "all_constants", "get", "value", "mass", "lifetime", "HBARC_GEV_CM",
@@ -63,19 +61,28 @@ def value(name: str) -> float:
     return get(name).value
 
 
-_PDG_NAMES = {
-    "K+": 321, "pi+": 211, "pi0": 111, "e": 11, "mu": 13, "tau": 15, "eta": 221,
-}
+@cache
+def _pdg() -> dict:
+    """The PDG table shipped in ``data/pdg.yaml`` (from the `particle` package, see its header)."""
+    raw = _yaml.safe_load(files("nuportal").joinpath("data/pdg.yaml").read_text())
+    return {k: v for k, v in raw.items() if isinstance(v, dict)}
+
+
+def _entry(name: str) -> dict:
+    table = _pdg()
+    if name not in table:
+        raise KeyError(f"unknown particle {name!r}; known: {', '.join(table)}")
+    return table[name]
 
 
 @cache
 def mass(name: str) -> float:
-    """PDG mass in GeV from `particle` (names: K+, pi+, pi0, e, mu, tau, eta)."""
-    return Particle.from_pdgid(_PDG_NAMES[name]).mass / 1000.0  # particle gives MeV
+    """PDG mass in GeV (names: K+, pi+, pi0, e, mu, tau, eta, p, n; ``data/pdg.yaml``)."""
+    return float(_entry(name)["mass_MeV"]) / 1000.0
 
 
 @cache
 def lifetime(name: str) -> float:
-    """PDG mean lifetime in s from `particle` (names as for :func:`mass`)."""
-    tau_ns = Particle.from_pdgid(_PDG_NAMES[name]).lifetime  # particle gives ns
-    return float(tau_ns) * 1e-9
+    """PDG mean lifetime in s (inf for stable particles; names as for :func:`mass`)."""
+    tau_ns = _entry(name)["lifetime_ns"]
+    return float("inf") if tau_ns is None else float(tau_ns) * 1e-9

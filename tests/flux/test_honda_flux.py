@@ -100,3 +100,17 @@ def test_honda_flavour_names_and_shapes():
     assert flux.intensity(np.ones((2, 3)), 0.3, "nue").shape == (2, 3)
     # ends of the range are allowed (nuflux's own range is closed)
     assert flux.intensity(np.array([0.1, 1e4]), np.array([-1.0, 1.0]), "numubar").min() > 0
+
+
+def test_natural_spline_derivative_equals_scipy():
+    # our own tridiagonal solve of the natural cubic spline against scipy's CubicSpline (1e-12)
+    from scipy.interpolate import CubicSpline
+
+    from nuportal.flux.atmospheric import _natural_spline_derivative
+
+    rng = np.random.default_rng(7)
+    for n in (2, 3, 5, 40):
+        x = np.cumsum(rng.uniform(0.1, 1.0, n + 1))
+        y = rng.normal(size=(n + 1, 3, 2))
+        ref = CubicSpline(x, y, bc_type="natural").derivative().c
+        np.testing.assert_allclose(_natural_spline_derivative(x, y), ref, rtol=1e-12, atol=1e-12)

@@ -1,24 +1,24 @@
-"""Nucleon masses from the PDG tables of the `particle` package (GeV)."""
+"""Nucleon masses (GeV) from the PDG table shipped in ``data/pdg.yaml`` (made from `particle`)."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from particle import Particle
+from nuportal.constants import mass
 
 __all__ = ["proton_mass", "neutron_mass", "nucleon_mass"]
 
 
 @cache
 def proton_mass() -> float:
-    """Proton mass in GeV (PDG via `particle`)."""
-    return Particle.from_pdgid(2212).mass / 1000.0
+    """Proton mass in GeV (PDG)."""
+    return mass("p")
 
 
 @cache
 def neutron_mass() -> float:
-    """Neutron mass in GeV (PDG via `particle`)."""
-    return Particle.from_pdgid(2112).mass / 1000.0
+    """Neutron mass in GeV (PDG)."""
+    return mass("n")
 
 
 @cache
