@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from nuportal.errors import NuportalInputError
 
-__all__ = ["LIMITS", "Limit", "allow_large", "check_work", "large_allowed"]
+__all__ = ["LIMITS", "Limit", "allow_large", "check_n_events", "check_work", "large_allowed"]
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +107,11 @@ def check_work(option: str, value: float | None, kind: str, *, times: float = 1.
     raise NuportalInputError(
         f"{option} = {shown} is above the work limit {lim.limit:g} {lim.unit}{cost}; "
         "run 'nuportal --allow-large ...' to lift the limit")
+
+
+def check_n_events(n_events: int | None, option: str = "--n-events") -> None:
+    """A Monte Carlo sample size: at least 1000 events, at most the ``mc_events`` limit (None: the
+    configuration's default, not checked here)."""
+    if n_events is not None and n_events < 1000:
+        raise NuportalInputError(f"{option} = {n_events} is outside the allowed range [1000, inf)")
+    check_work(option, n_events, "mc_events")

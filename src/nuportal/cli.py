@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -57,6 +56,7 @@ def parse_mass_spec(spec: str) -> np.ndarray:
     ``lo:hi:1`` is accepted only with lo = hi (a one-point range); n >= 2 needs lo < hi.
     """
     from nuportal.budget import check_work
+    from nuportal.errors import require_range_spec
 
     parts = spec.split(":")
     try:
@@ -72,19 +72,8 @@ def parse_mass_spec(spec: str) -> np.ndarray:
         raise NuportalInputError(
             f"number of masses n = {n} is outside the allowed range [1, inf) in --mass lo:hi:n")
     check_work("number of masses n in --mass lo:hi:n", n, "mass_points")
-    _check_range_ends("--mass", lo, hi, n)
+    require_range_spec("--mass", lo, hi, n)
     return np.linspace(lo, hi, n)
-
-
-def _check_range_ends(option: str, lo: float, hi: float, n: int) -> None:
-    """lo, hi finite; lo < hi when n >= 2; lo == hi when n == 1 (a one-point range)."""
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise NuportalInputError(f"{option} ends {lo:g}:{hi:g} are outside the allowed range (finite values)")
-    if n >= 2 and not hi > lo:
-        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:{n} needs lo < hi for n >= 2 points")
-    if n == 1 and hi != lo:
-        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:1 is a one-point range with lo != hi; "
-                                 f"give lo:lo:1 (or just lo) for one point, or n >= 2")
 
 
 @app.command()
@@ -213,8 +202,9 @@ def reproduce(
         set_default_progress(_progress_bar)
     from nuportal.commands import executor_scope
     from nuportal.locking import output_lock
+    from nuportal.scan.executors import default_workers
 
-    n_workers = max(1, min(2, os.cpu_count() or 1)) if workers is None else workers
+    n_workers = default_workers() if workers is None else workers
     try:
         with output_lock(out), executor_scope(executor, n_workers, scheduler, dask_cluster,
                                               always=workers is not None):

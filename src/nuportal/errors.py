@@ -39,3 +39,17 @@ def require_range(
         raise NuportalInputError(
             f"{name} = {first:g} is outside the allowed range {lb}{low:g}, {high:g}{hb}"
         )
+
+
+def require_range_spec(option: str, lo: float, hi: float, n: int) -> None:
+    """Check the ends of a grid ``lo:hi:n``: finite, lo < hi for n >= 2, and lo == hi for n == 1 (a
+    one-point range); raise :class:`NuportalInputError` naming ``option`` otherwise."""
+    import math
+
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise NuportalInputError(f"{option} ends {lo:g}:{hi:g} are outside the allowed range (finite values)")
+    if n >= 2 and not hi > lo:
+        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:{n} needs lo < hi for n >= 2 points")
+    if n == 1 and hi != lo:
+        raise NuportalInputError(f"{option} {lo:g}:{hi:g}:1 is a one-point range with lo != hi; "
+                                 "give lo:lo:1 for one point, or n >= 2")

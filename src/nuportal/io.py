@@ -25,13 +25,18 @@ __all__ = ["check_output_file", "provenance",
            "save_figure", "figure_metadata", "atomic_path", "nan_to_none"]
 
 
+def _probe_folder(path: Path) -> None:
+    """Create ``path`` if needed and write (and remove) a probe file there; OSError if it cannot."""
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path, prefix=".nuportal-probe-"):
+        pass
+
+
 def ensure_writable_dir(path) -> Path:
     """Create ``path`` if needed and check that files can be written there (before long runs)."""
     path = Path(path)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".nuportal-probe-")
-        probe.close()
+        _probe_folder(path)
     except OSError as exc:
         raise NuportalInputError(
             f"output folder {path} is not writable: {exc.strerror or exc}") from None
@@ -51,9 +56,7 @@ def check_output_file(path, suffixes: tuple[str, ...], option: str = "--events-o
         raise NuportalInputError(f"{option} {path} is another run's lock or resume file")
     parent = path.parent if str(path.parent) else Path(".")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=parent, prefix=".nuportal-probe-"):
-            pass
+        _probe_folder(parent)
     except OSError as exc:
         raise NuportalInputError(f"{option} {path}: folder {parent} is not writable: "
                                  f"{exc.strerror or exc}") from None
@@ -78,6 +81,15 @@ def provenance(config=None, seed: int | None = None, **extra) -> dict:
     return meta
 
 
+def _publish(tmp, path: Path) -> None:
+    """Give ``tmp`` the permissions of a normal new file (mkstemp's 0600 would make results private) and
+    rename it to ``path``."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -91,10 +103,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -202,10 +211,7 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make result files private
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

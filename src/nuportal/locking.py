@@ -105,11 +105,9 @@ def _acquire(folder: Path) -> None:
 @contextlib.contextmanager
 def output_lock(folder):
     """Hold ``folder``'s lock for the block (created with the folder if needed; re-entrant)."""
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise NuportalInputError(f"output folder {folder} is not writable: {exc.strerror or exc}") from None
+    from nuportal.io import ensure_writable_dir
+
+    folder = ensure_writable_dir(folder)
     key = folder.resolve()
     if _HELD.get(key, 0) == 0:
         _acquire(folder)

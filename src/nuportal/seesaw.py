@@ -33,8 +33,16 @@ ORDERINGS = ("normal", "inverted")
 
 @cache
 def _inputs(ordering: str) -> dict:
+    """Splittings and angles: the normal ordering is the oscillation engine's own NuFit 5.0 set
+    (``data/oscillation/nufit.yaml``), the inverted one ``data/oscillation/seesaw.yaml``."""
     if ordering not in ORDERINGS:
         raise NuportalInputError(f"ordering {ordering!r} is not one of {', '.join(ORDERINGS)}")
+    if ordering == "normal":
+        from nuportal.oscillation.matter import OscillationParameters
+
+        p = OscillationParameters.from_data()
+        return {"dm21_sq_eV2": p.dm21_sq_eV2, "dm3l_sq_eV2": p.dm31_sq_eV2, "theta12_deg": p.theta12_deg,
+                "theta13_deg": p.theta13_deg, "theta23_deg": p.theta23_deg}
     return _yaml.safe_load(files("nuportal").joinpath("data/oscillation/seesaw.yaml").read_text())[ordering]
 
 

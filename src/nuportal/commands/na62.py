@@ -52,7 +52,7 @@ def rate_na62(
 
     import numpy as np
 
-    from nuportal.budget import check_work
+    from nuportal.budget import check_n_events
     from nuportal.errors import NuportalInputError
     from nuportal.experiments.na62 import events as E
     from nuportal.experiments.na62.config import load_config
@@ -61,9 +61,7 @@ def rate_na62(
     cfg = load_config(config)
     if scenario not in cfg.scenarios:
         raise NuportalInputError(f"unknown scenario {scenario!r}; allowed: {', '.join(cfg.scenarios)}")
-    if n_events < 1000:
-        raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
-    check_work("--n-events", n_events, "mc_events")
+    check_n_events(n_events)
     if events_out is not None:
         check_output_file(events_out, (".hepmc3",))
     ev = E.generate_signal(cfg, mass, n_events, np.random.default_rng(seed))

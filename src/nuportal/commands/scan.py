@@ -75,33 +75,19 @@ def scan(
     """Scan a binned mass spectrum for peaks: per-mass intervals, local and global significance."""
     import numpy as np
 
+    from nuportal.budget import check_work
     from nuportal.errors import require_range
-    from nuportal.io import ensure_writable_dir
+    from nuportal.io import ensure_writable_dir, provenance, write_csv
+    from nuportal.locking import output_lock
     from nuportal.search import peaks
 
     if (resolution is None) == (resolution_csv is None):
         raise NuportalInputError("give exactly one of --resolution (GeV) and --resolution-csv")
     require_range("--toys", toys, 0, np.inf, high_open=True)
-    from nuportal.budget import check_work
-
     check_work("--toys", toys, "toys")
     sigma = resolution if resolution_csv is None else peaks.read_resolution_csv(resolution_csv)
     spec = peaks.read_spectrum_csv(spectrum)
-    from nuportal.locking import output_lock
-
-    ensure_writable_dir(out)
-    with output_lock(out):
-        _scan_and_write(spec, sigma, step, k, method, cl, significance, background_correlation, mass_range,
-                        out, toys, seed, json_out, spectrum, resolution, resolution_csv)
-
-
-def _scan_and_write(spec, sigma, step, k, method, cl, significance, background_correlation, mass_range,
-                    out, toys, seed, json_out, spectrum, resolution, resolution_csv):
-    import numpy as np
-
-    from nuportal.io import provenance, write_csv
-    from nuportal.search import peaks
-
+    ensure_writable_dir(out)  # before the work: an unusable --out fails at once
     result = peaks.scan_peaks(spec, step=_parse_step(step), resolution=sigma, k=k, method=method, cl=cl,
                               significance=significance, background_correlation=background_correlation,
                               mass_range=_parse_range(mass_range))
@@ -114,8 +100,9 @@ def _scan_and_write(spec, sigma, step, k, method, cl, significance, background_c
               "k": k, "method": method, "cl": cl, "significance": significance,
               "background_correlation": background_correlation, "mass_range": mass_range, "toys": toys}
     meta = provenance(config, seed if toys > 0 else None, statistic=result.method, summary=summary)
-    write_csv(out / "peak_scan.csv", result.to_columns(), meta)
-    _save_plot(result, out / "peak_scan.png")
+    with output_lock(out):
+        write_csv(out / "peak_scan.csv", result.to_columns(), meta)
+        _save_plot(result, out / "peak_scan.png")
     if json_out:
         typer.echo(json.dumps(summary, indent=1))
     else:

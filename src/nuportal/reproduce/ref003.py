@@ -15,13 +15,13 @@ Outputs (CSV with provenance + PNG):
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
 from nuportal.errors import NuportalInputError
 from nuportal.io import ensure_writable_dir, provenance, read_csv, write_csv, write_json
+from nuportal.scan.executors import default_workers
 
 __all__ = ["reproduce", "PAPER", "MINIBOONE_POINT", "EXISTING_DEFAULT", "world_leading_windows"]
 
@@ -64,7 +64,7 @@ POINTS = {"miniboone": (0.51, 1.4e-6), "long_decay": (0.2, 1e-6)}
 def _settings(quick: bool, n_events: int | None, full: bool = False) -> dict:
     """``quick`` (smoke runs), the default (the demo: 14 masses, Monte Carlo capped at 3e4 events per mass
     and mode, the MC error at the edges in the CSV) or ``full`` (the study files' grids and statistics)."""
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = default_workers()
     if quick:
         return {
             "tier": "quick",

@@ -11,13 +11,13 @@ the Monte Carlo (Fig. 4); photon angle and energy distributions at points A and 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
 from nuportal.errors import NuportalInputError
 from nuportal.io import ensure_writable_dir, nan_to_none, provenance, write_csv, write_json
+from nuportal.scan.executors import default_workers
 
 __all__ = ["reproduce", "POINTS", "PAPER"]
 
@@ -38,7 +38,7 @@ def _settings(quick: bool, n_background: int | None, full: bool = False) -> dict
     """Grids and statistics: ``quick`` (smoke runs), the default (the demo: coarser mass grids, Monte Carlo
     capped at 1.2e5 events per mass; the MC error at every edge is in the CSV files) or ``full`` (the
     publication statistics: the study configs' grids and up to 1.6e6 events per mass)."""
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = default_workers()
     if quick:
         n = n_background or 5_000
         return {"tier": "quick", "dipole_masses": "0.005:0.12:3", "dipole_couplings": "1e-11:1e-6:16",

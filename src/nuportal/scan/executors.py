@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -37,7 +38,7 @@ from nuportal import _yaml
 from nuportal.errors import NuportalInputError
 
 __all__ = ["DaskExecutor", "EXECUTORS", "InProcess", "LocalPool", "ScanExecutor", "current_executor",
-           "load_cluster_spec", "make_executor", "mass_stream", "use_executor"]
+           "default_workers", "load_cluster_spec", "make_executor", "mass_stream", "use_executor"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ CLUSTER_KINDS = {
     "lsf": ("dask_jobqueue", "LSFCluster"),
     "htcondor": ("dask_jobqueue", "HTCondorCluster"),
 }
+
+
+def default_workers() -> int:
+    """Worker processes a reproduction uses by default: min(2, CPUs) (the demo's 2-core budget)."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def mass_stream(seed: int, mass: float, *tags: int) -> np.random.Generator:
@@ -84,10 +90,6 @@ class ScanExecutor:
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release workers (no-op by default)."""
-
-    def describe(self) -> dict:
-        """What is recorded in the logs (not in result files: the numbers do not depend on it)."""
-        return {"executor": self.name}
 
 
 class InProcess(ScanExecutor):
@@ -154,9 +156,6 @@ class LocalPool(ScanExecutor):
                 discard_pool(self.workers)
                 raise
 
-    def describe(self):
-        return {"executor": self.name, "workers": self.workers}
-
 
 class DaskExecutor(ScanExecutor):
     """Tasks on a ``dask.distributed`` cluster; results stream back as each finishes."""
@@ -214,9 +213,6 @@ class DaskExecutor(ScanExecutor):
             with contextlib.suppress(Exception):
                 obj.close()
         self._owned = []
-
-    def describe(self):
-        return {"executor": self.name, "scheduler": self.client.scheduler.address}
 
 
 def load_cluster_spec(path) -> dict:

@@ -374,7 +374,7 @@ def point_rate(
     all modes together) or a ``.parquet`` file (the coupling-independent weighted events; with several
     modes, one file per mode, ``<stem>_<mode>.parquet``).
     """
-    from nuportal.experiments.atmospheric.reach import check_n_events
+    from nuportal.budget import check_n_events
     from nuportal.io import check_output_file
 
     cfg = study_config(experiment)

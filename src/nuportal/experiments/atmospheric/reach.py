@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nuportal import __version__
+from nuportal.budget import check_n_events
 from nuportal.errors import NuportalInputError
 from nuportal.experiments.atmospheric import study as S
 from nuportal.io import ensure_writable_dir, provenance, write_csv
@@ -29,6 +30,7 @@ def parse_grid(spec: str | None, default: tuple[float, float, int], name: str,
     ``kind`` names the work limit on n (:data:`nuportal.budget.LIMITS`).
     """
     from nuportal.budget import check_work
+    from nuportal.errors import require_range_spec
 
     if spec is None:
         lo, hi, n = default
@@ -41,9 +43,7 @@ def parse_grid(spec: str | None, default: tuple[float, float, int], name: str,
     if not (lo > 0 and hi >= lo and n >= 1 and np.isfinite(hi)) or (n >= 2 and not hi > lo):
         raise NuportalInputError(f"{name} {lo:g}:{hi:g}:{n} is outside the allowed range: need 0 < lo <= hi "
                                  "< inf, n >= 1, and lo < hi when n >= 2")
-    if n == 1 and hi != lo:
-        raise NuportalInputError(f"{name} {lo:g}:{hi:g}:1 is a one-point range with lo != hi; give lo:lo:1 "
-                                 "for one point, or n >= 2")
+    require_range_spec(name, lo, hi, n)  # what is left: one-point ranges must have lo == hi
     check_work(f"{name} n", n, kind)
     return np.geomspace(lo, hi, n)
 
@@ -68,15 +68,6 @@ def _validate(cfg, portal, flavours, workers, n_events, masses, couplings):
             f"--masses upper end {m[-1]:g} GeV is outside the allowed range (0, {top:.4g}) GeV: the "
             "atmospheric flux cannot produce heavier HNLs")
     return m, c
-
-
-def check_n_events(n_events: int | None) -> None:
-    """--n-events: at least 1000, at most the work limit (:data:`nuportal.budget.LIMITS`)."""
-    from nuportal.budget import check_work
-
-    if n_events is not None and n_events < 1000:
-        raise NuportalInputError(f"--n-events = {n_events} is outside the allowed range [1000, inf)")
-    check_work("--n-events", n_events, "mc_events")
 
 
 def validate_scan_options(grid: dict, portal: str, workers: int, n_events, masses, couplings):

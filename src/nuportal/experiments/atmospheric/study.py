@@ -296,7 +296,7 @@ def point_rate(experiment, sample: str, portal: str, flavour: str, mass: float, 
     ``.hepmc3`` file (dipole portal: events with their N -> nu gamma photon, weight = expected events in
     the sample at this coupling).
     """
-    from nuportal.experiments.atmospheric.reach import check_n_events
+    from nuportal.budget import check_n_events
     from nuportal.io import check_output_file
 
     cfg = study_config(experiment)

@@ -42,17 +42,11 @@ def generate_signal(cfg: NA62Config, m_n: float, n: int, rng: np.random.Generato
     e+ and N, the decay vertex z (m) and the geometric acceptance (bool)."""
     end = kl3.endpoint("e")
     require_range("HNL mass [GeV]", m_n, 0.0, end, low_open=True, high_open=True)
-    ev = kl3.sample_kl3_events(rng, int(n), float(m_n), "e")
-    gamma, z_vtx = G.sample_kaons(rng, int(n), cfg.beam)
-    m_k = pdg_mass("K+")
-    p_k = m_k * np.sqrt(gamma**2 - 1.0)
-    kaon = np.column_stack([gamma * m_k, np.zeros((n, 2)), p_k])
-    pi0, e, hnl = (G.to_lab(ev[k], gamma) for k in ("p_pi", "p_l", "p_N"))
-    g1, g2 = G.decay_pi0(rng, pi0)
-    ok, e_xy = G.positron_accepted(e, z_vtx, cfg.detector)
-    ok &= G.photons_accepted((g1, g2), z_vtx, cfg.detector, e_xy)
-    return {"mass_GeV": float(m_n), "K+": kaon, "pi0": pi0, "gamma1": g1, "gamma2": g2, "e+": e, "N": hnl,
-            "z_vtx_m": z_vtx, "accepted": ok}
+    rest = kl3.sample_kl3_events(rng, int(n), float(m_n), "e")
+    ev = G.lab_event(rng, rest["p_pi"], rest["p_l"], cfg.beam, cfg.detector)
+    gamma, m_k = ev.pop("gamma"), pdg_mass("K+")
+    kaon = np.column_stack([gamma * m_k, np.zeros((gamma.size, 2)), m_k * np.sqrt(gamma**2 - 1.0)])
+    return {"mass_GeV": float(m_n), "K+": kaon, "N": G.to_lab(rest["p_N"], gamma), **ev}
 
 
 def signal_weights(cfg: NA62Config, events: dict, scenario: str, u2_e: float, majorana: bool = True):

@@ -22,7 +22,7 @@ from nuportal.kinematics import (
 
 __all__ = [
     "sample_kaons", "to_lab", "decay_pi0", "positron_accepted", "photons_accepted",
-    "accept_event", "veto_pass_probability",
+    "accept_event", "lab_event", "veto_pass_probability",
 ]
 
 
@@ -130,13 +130,25 @@ def accept_event(rng, p_pi0_rest, p_e_rest, beam: Beam, det: Detector, extra_res
     z_vtx : ndarray (n,)
         Kaon decay positions (m).
     """
+    ev = lab_event(rng, p_pi0_rest, p_e_rest, beam, det)
+    return ev["accepted"], [to_lab(p, ev["gamma"]) for p in extra_rest], ev["z_vtx_m"]
+
+
+def lab_event(rng, p_pi0_rest, p_e_rest, beam: Beam, det: Detector) -> dict:
+    """Kaons from the beam, the pi0 and e+ boosted to the lab, pi0 -> gamma gamma, and the acceptance.
+
+    Returns ``gamma`` (kaon Lorentz factors), ``z_vtx_m``, the lab four-momenta ``pi0``, ``e+``,
+    ``gamma1``, ``gamma2`` (n, 4) and ``accepted`` (bool (n,)).
+    """
     n = p_e_rest.shape[0]
     gamma, z_vtx = sample_kaons(rng, n, beam)
     p_e = to_lab(p_e_rest, gamma)
     p_pi = to_lab(p_pi0_rest, gamma)
     ok_e, e_xy = positron_accepted(p_e, z_vtx, det)
-    ok = ok_e & photons_accepted(decay_pi0(rng, p_pi), z_vtx, det, e_xy)
-    return ok, [to_lab(p, gamma) for p in extra_rest], z_vtx
+    photons = decay_pi0(rng, p_pi)
+    ok = ok_e & photons_accepted(photons, z_vtx, det, e_xy)
+    return {"gamma": gamma, "z_vtx_m": z_vtx, "pi0": p_pi, "e+": p_e, "gamma1": photons[0],
+            "gamma2": photons[1], "accepted": ok}
 
 
 def veto_pass_probability(p_gamma_lab, veto: PhotonVeto):
